@@ -1,0 +1,76 @@
+"""Recording who changed what. One place builds the from → to record for every audited model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from tracker.extensions import db
+from tracker.models import AuditEvent, User
+
+Shown = Callable[[Any], str]
+
+
+def _plain(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if hasattr(value, "label"):
+        return value.label
+    return str(value)
+
+
+def snapshot(record: Any, fields: dict[str, tuple[str, Shown | None]]) -> dict[str, str]:
+    """The record's audited fields as a reader would see them: {attribute: shown value}."""
+    return {attr: (show or _plain)(getattr(record, attr)) for attr, (_label, show) in fields.items()}
+
+
+def diff(
+    before: dict[str, str], after: dict[str, str], fields: dict[str, tuple[str, Shown | None]]
+) -> dict[str, list[str]]:
+    return {
+        fields[attr][0]: [before[attr], after[attr]]
+        for attr in fields
+        if before[attr] != after[attr]
+    }
+
+
+def record(
+    entity_type: str,
+    entity_id: int,
+    action: str,
+    *,
+    programme_id: int | None,
+    changes: dict[str, list[str]] | None = None,
+    summary: str = "",
+    actor: User | None = None,
+) -> AuditEvent:
+    if actor is None and current_user and current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    event = AuditEvent(
+        programme_id=programme_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        action=action,
+        actor=actor,
+        changes=changes or {},
+        summary=summary,
+    )
+    db.session.add(event)
+    return event
+
+
+def history(entity_type: str, entity_ids: Iterable[int] | int) -> list[AuditEvent]:
+    """Newest first, with who did it, in one query."""
+    ids = [entity_ids] if isinstance(entity_ids, int) else list(entity_ids)
+    return list(
+        db.session.execute(
+            select(AuditEvent)
+            .options(joinedload(AuditEvent.actor))
+            .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id.in_(ids))
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        ).scalars()
+    )

@@ -1,0 +1,96 @@
+"""Sign in, sign out, set a password from an invitation, and the account page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from tracker.auth import services
+from tracker.auth.forms import ChangePasswordForm, ProfileForm, SetPasswordForm, SignInForm
+from tracker.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: an off-site `next` would make sign-in a phishing aid."""
+    if not target:
+        return url_for("main.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return url_for("main.home")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = SignInForm()
+    refusal = None
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.SignInRefused as exc:
+            refusal = str(exc)
+        else:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+    status = 400 if (form.errors or refusal) else 200
+    return render_template("auth/login.html", form=form, refusal=refusal), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    user = services.user_for_invite(token)
+    if user is None:
+        return render_template("auth/invite_invalid.html", title="This link has expired"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        db.session.commit()
+        logout_user()
+        login_user(user)
+        flash("Your password is set. Welcome to Homeward.", "success")
+        return redirect(url_for("main.home"))
+    return render_template("auth/set_password.html", form=form, user=user), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    profile = ProfileForm(prefix="profile", obj=current_user)
+    password = ChangePasswordForm(current_user, prefix="password")
+    if request.method == "POST":
+        which = request.form.get("form")
+        if which == "profile" and profile.validate_on_submit():
+            current_user.name = profile.name.data
+            db.session.commit()
+            flash("Your name has been updated.", "success")
+            return redirect(url_for(".account"))
+        if which == "password" and password.validate_on_submit():
+            current_user.set_password(password.password.data)
+            db.session.commit()
+            # The login token rotated, ending other sessions; keep this one signed in.
+            login_user(current_user._get_current_object())
+            flash("Your password has been changed. Other devices have been signed out.",
+                  "success")
+            return redirect(url_for(".account"))
+        if which not in {"profile", "password"}:
+            abort(400)
+    has_errors = bool(profile.errors or password.errors)
+    return render_template("auth/account.html", profile=profile, password=password), (
+        400 if has_errors else 200
+    )

@@ -1,0 +1,228 @@
+"""The Implementation Checklist as data: loaded from checklists/*.toml and validated.
+
+Errors name the file, the item and the problem, so whoever edits the data can fix it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHECKLISTS_DIR = Path(__file__).resolve().parents[2] / "checklists"
+CHECKLIST_FILE = "implementation_checklist.toml"
+
+
+class ChecklistError(ValueError):
+    """A checklist data file is not valid."""
+
+
+@dataclass(frozen=True)
+class Annex:
+    number: int
+    title: str
+    reconstructed: bool
+    basis: str
+
+
+@dataclass(frozen=True)
+class SubPoint:
+    letter: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TaskTemplate:
+    number: int
+    title: str
+    responsible: str
+    annexes: tuple[int, ...]
+    guidance: str
+    source: str
+    reconstructed: bool
+    basis: str
+    subpoints: tuple[SubPoint, ...]
+
+
+@dataclass(frozen=True)
+class OutcomeTemplate:
+    text: str
+    reconstructed: bool
+    basis: str
+
+
+@dataclass(frozen=True)
+class PhaseTemplate:
+    number: int
+    key: str
+    title: str
+    summary: str
+    tasks: tuple[TaskTemplate, ...]
+    outcomes: tuple[OutcomeTemplate, ...]
+
+
+@dataclass(frozen=True)
+class ChecklistTemplate:
+    key: str
+    version: str
+    title: str
+    source: str
+    annexes: dict[int, Annex]
+    phases: tuple[PhaseTemplate, ...] = field(default_factory=tuple)
+
+    def phase(self, number: int) -> PhaseTemplate:
+        return next(p for p in self.phases if p.number == number)
+
+
+class _Reader:
+    """Checks one table's keys and types, naming where it is in the file."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+
+    def fail(self, where: str, problem: str) -> ChecklistError:
+        return ChecklistError(f"{self.filename}: {where}: {problem}")
+
+    def table(self, data: object, where: str, required: set[str], optional: set[str]) -> dict:
+        if not isinstance(data, dict):
+            raise self.fail(where, "expected a table")
+        unknown = set(data) - required - optional
+        if unknown:
+            raise self.fail(where, f"unknown key(s) {', '.join(sorted(unknown))}")
+        missing = required - set(data)
+        if missing:
+            raise self.fail(where, f"missing {', '.join(sorted(missing))}")
+        return data
+
+    def text(self, data: dict, key: str, where: str, *, blank_ok: bool = False) -> str:
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            raise self.fail(where, f"{key} must be text")
+        if not blank_ok and not value.strip():
+            raise self.fail(where, f"{key} is empty")
+        return value.strip()
+
+    def integer(self, data: dict, key: str, where: str) -> int:
+        value = data.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise self.fail(where, f"{key} must be a whole number from 1")
+        return value
+
+    def reconstruction(self, data: dict, where: str) -> tuple[bool, str]:
+        reconstructed = data.get("reconstructed", False)
+        if not isinstance(reconstructed, bool):
+            raise self.fail(where, "reconstructed must be true or false")
+        basis = self.text(data, "basis", where, blank_ok=True)
+        if reconstructed and not basis:
+            raise self.fail(where, "reconstructed items need a basis saying what they came from")
+        if basis and not reconstructed:
+            raise self.fail(where, "basis is only for reconstructed items")
+        return reconstructed, basis
+
+
+def parse(text: str, filename: str) -> ChecklistTemplate:
+    r = _Reader(filename)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ChecklistError(f"{filename}: not valid TOML: {exc}") from exc
+    r.table(data, "top level", {"template", "annexes", "phases"}, set())
+    head = r.table(data["template"], "[template]", {"key", "version", "title", "source"}, set())
+
+    annexes: dict[int, Annex] = {}
+    for i, raw in enumerate(data["annexes"], start=1):
+        where = f"annex #{i}"
+        r.table(raw, where, {"number", "title"}, {"reconstructed", "basis"})
+        number = r.integer(raw, "number", where)
+        where = f"Annex {number}"
+        if number in annexes:
+            raise r.fail(where, "duplicate annex number")
+        annexes[number] = Annex(number, r.text(raw, "title", where), *r.reconstruction(raw, where))
+
+    phases: list[PhaseTemplate] = []
+    for i, raw in enumerate(data["phases"], start=1):
+        where = f"phase #{i}"
+        r.table(raw, where, {"number", "key", "title", "summary", "tasks", "outcomes"}, set())
+        number = r.integer(raw, "number", where)
+        where = f"Phase {number}"
+        if any(p.number == number for p in phases):
+            raise r.fail(where, "duplicate phase number")
+        tasks = _parse_tasks(r, raw["tasks"], where, annexes)
+        outcomes = []
+        for j, out in enumerate(raw["outcomes"], start=1):
+            owhere = f"{where} outcome {j}"
+            r.table(out, owhere, {"text"}, {"reconstructed", "basis"})
+            outcomes.append(OutcomeTemplate(r.text(out, "text", owhere), *r.reconstruction(out, owhere)))
+        phases.append(
+            PhaseTemplate(
+                number=number,
+                key=r.text(raw, "key", where),
+                title=r.text(raw, "title", where),
+                summary=r.text(raw, "summary", where),
+                tasks=tuple(tasks),
+                outcomes=tuple(outcomes),
+            )
+        )
+    if [p.number for p in phases] != list(range(1, len(phases) + 1)):
+        raise r.fail("phases", "phases must be numbered 1, 2, 3... in order")
+
+    return ChecklistTemplate(
+        key=r.text(head, "key", "[template]"),
+        version=r.text(head, "version", "[template]"),
+        title=r.text(head, "title", "[template]"),
+        source=r.text(head, "source", "[template]"),
+        annexes=annexes,
+        phases=tuple(phases),
+    )
+
+
+_TASK_REQUIRED = {"number", "title", "responsible", "annexes", "guidance", "source"}
+_TASK_OPTIONAL = {"reconstructed", "basis", "subpoints"}
+
+
+def _parse_tasks(r: _Reader, raws: list, phase_where: str, annexes: dict) -> list[TaskTemplate]:
+    tasks: list[TaskTemplate] = []
+    for i, raw in enumerate(raws, start=1):
+        where = f"{phase_where} task #{i}"
+        if isinstance(raw, dict) and isinstance(raw.get("number"), int):
+            where = f"{phase_where} task {raw['number']}"
+        r.table(raw, where, _TASK_REQUIRED, _TASK_OPTIONAL)
+        number = r.integer(raw, "number", where)
+        if any(t.number == number for t in tasks):
+            raise r.fail(where, "duplicate task number")
+        refs = raw["annexes"]
+        if not isinstance(refs, list) or not all(isinstance(a, int) for a in refs):
+            raise r.fail(where, "annexes must be a list of annex numbers")
+        for ref in refs:
+            if ref not in annexes:
+                raise r.fail(where, f"refers to Annex {ref}, which is not listed under [[annexes]]")
+        subpoints = []
+        for sub in raw.get("subpoints", []):
+            r.table(sub, f"{where} sub-point", {"letter", "text"}, set())
+            letter = r.text(sub, "letter", f"{where} sub-point")
+            if any(s.letter == letter for s in subpoints):
+                raise r.fail(where, f"duplicate sub-point {letter}")
+            subpoints.append(SubPoint(letter, r.text(sub, "text", f"{where} sub-point {letter}")))
+        tasks.append(
+            TaskTemplate(
+                number=number,
+                title=r.text(raw, "title", where),
+                responsible=r.text(raw, "responsible", where),
+                annexes=tuple(refs),
+                guidance=r.text(raw, "guidance", where),
+                source=r.text(raw, "source", where),
+                reconstructed=r.reconstruction(raw, where)[0],
+                basis=r.reconstruction(raw, where)[1],
+                subpoints=tuple(subpoints),
+            )
+        )
+    return tasks
+
+
+def load(path: Path | None = None) -> ChecklistTemplate:
+    path = path or CHECKLISTS_DIR / CHECKLIST_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ChecklistError(f"{path.name}: cannot be read: {exc.strerror}") from exc
+    return parse(text, path.name)

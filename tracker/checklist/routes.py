@@ -1,0 +1,194 @@
+"""Checklist pages: overview, one page per phase, the task page and its edit form."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker import audit
+from tracker.checklist import services
+from tracker.checklist.forms import (
+    NO_OWNER,
+    CurrentPhaseForm,
+    LocalTaskForm,
+    OutcomeForm,
+    TaskForm,
+    owner_choices,
+)
+from tracker.extensions import db
+from tracker.models import ChecklistTask, PhaseOutcome, TaskStatus
+from tracker.permissions import Permission, requires
+from tracker.tenancy import authority_blueprint, get_in_programme_or_404, programme_members
+
+bp = authority_blueprint("checklist", __name__, "/checklist")
+
+
+def _phase_or_404(number: int):
+    phase = services.phase_or_none(number)
+    if phase is None:
+        abort(404)
+    return phase
+
+
+def _chosen_owner(form, members):
+    if form.owner.data == NO_OWNER:
+        return None
+    return next(m.user for m in members if str(m.user.id) == form.owner.data)
+
+
+@bp.get("")
+def overview():
+    form = CurrentPhaseForm(phase=g.programme.current_phase)
+    progress = services.phase_progress()
+    form.phase.choices = [(p.number, f"Phase {p.number}: {p.title}") for p in progress]
+    return render_template("checklist/overview.html", progress=progress, phase_form=form)
+
+
+@bp.post("/current-phase")
+@requires(Permission.SET_CURRENT_PHASE)
+def set_current_phase():
+    progress = services.phase_progress()
+    form = CurrentPhaseForm()
+    form.phase.choices = [(p.number, f"Phase {p.number}: {p.title}") for p in progress]
+    if form.validate_on_submit():
+        services.set_current_phase(g.programme, form.phase.data, current_user)
+        db.session.commit()
+        flash(f"The programme is now in Phase {form.phase.data}.", "success")
+        return redirect(url_for(".overview"))
+    return render_template("checklist/overview.html", progress=progress, phase_form=form), 400
+
+
+@bp.get("/phase/<int:number>")
+def phase(number: int):
+    phase = _phase_or_404(number)
+    tasks = services.phase_tasks(number)
+    progress = next(p for p in services.phase_progress() if p.number == number)
+    return render_template(
+        "checklist/phase.html",
+        phase=phase,
+        tasks=tasks,
+        outcomes=services.phase_outcomes(number),
+        progress=progress,
+    )
+
+
+@bp.get("/tasks/<int:task_id>")
+def task(task_id: int):
+    task = get_in_programme_or_404(
+        ChecklistTask, task_id, joinedload(ChecklistTask.owner), joinedload(ChecklistTask.completed_by)
+    )
+    return render_template(
+        "checklist/task.html",
+        task=task,
+        phase=_phase_or_404(task.phase),
+        history=audit.history(services.TASK, task.id),
+    )
+
+
+@bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+@requires(Permission.EDIT_CHECKLIST_TASK)
+def edit_task(task_id: int):
+    task = get_in_programme_or_404(ChecklistTask, task_id, joinedload(ChecklistTask.owner))
+    members = programme_members()
+    form = TaskForm(
+        obj=task,
+        status=task.status.value,
+        owner=str(task.owner_id) if task.owner_id else NO_OWNER,
+    )
+    form.owner.choices = owner_choices(members)
+    stale = None
+    if form.validate_on_submit():
+        try:
+            changed = services.update_task(
+                task,
+                seen_version=form.version.data,
+                status=TaskStatus(form.status.data),
+                not_applicable_reason=form.not_applicable_reason.data,
+                owner=_chosen_owner(form, members),
+                due_date=form.due_date.data,
+                notes=form.notes.data,
+                evidence=form.evidence.data,
+                actor=current_user,
+            )
+            db.session.commit()
+        except services.StaleEdit as exc:
+            db.session.rollback()
+            stale = exc.events
+        except StaleDataError:
+            db.session.rollback()
+            stale = []
+        else:
+            flash(f"{task.label} saved." if changed else "No changes to save.", "success")
+            return redirect(url_for(".task", task_id=task.id))
+        # Keep what was typed; the next save is made knowingly over the newer version.
+        task = get_in_programme_or_404(ChecklistTask, task_id)
+        form.version.data = task.version
+    elif not form.is_submitted():
+        form.version.data = task.version
+    status = 409 if stale is not None else (400 if form.errors else 200)
+    return render_template(
+        "checklist/edit_task.html", task=task, form=form, stale=stale,
+        phase=_phase_or_404(task.phase),
+    ), status
+
+
+@bp.route("/phase/<int:number>/tasks/new", methods=["GET", "POST"])
+@requires(Permission.ADD_LOCAL_TASK)
+def add_local_task(number: int):
+    phase = _phase_or_404(number)
+    members = programme_members()
+    form = LocalTaskForm()
+    form.owner.choices = owner_choices(members)
+    if form.validate_on_submit():
+        task = services.add_local_task(
+            g.programme,
+            number,
+            title=form.title.data,
+            guidance=form.guidance.data,
+            owner=_chosen_owner(form, members),
+            due_date=form.due_date.data,
+            actor=current_user,
+        )
+        db.session.commit()
+        flash(f"{task.label} added to Phase {number}.", "success")
+        return redirect(url_for(".phase", number=number))
+    return render_template(
+        "checklist/add_task.html", phase=phase, form=form
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/outcomes/<int:outcome_id>", methods=["GET", "POST"])
+@requires(Permission.MARK_PHASE_OUTCOME)
+def outcome(outcome_id: int):
+    outcome = get_in_programme_or_404(PhaseOutcome, outcome_id)
+    form = OutcomeForm(obj=outcome)
+    stale = None
+    if form.validate_on_submit():
+        try:
+            services.set_outcome(
+                outcome, achieved_on=form.achieved_on.data, seen_version=form.version.data,
+                actor=current_user,
+            )
+            db.session.commit()
+        except services.StaleEdit as exc:
+            db.session.rollback()
+            stale = exc.events
+            outcome = get_in_programme_or_404(PhaseOutcome, outcome_id)
+            form.version.data = outcome.version
+        except StaleDataError:
+            db.session.rollback()
+            stale = []
+            outcome = get_in_programme_or_404(PhaseOutcome, outcome_id)
+            form.version.data = outcome.version
+        else:
+            flash("Outcome saved.", "success")
+            return redirect(url_for(".phase", number=outcome.phase))
+    elif not form.is_submitted():
+        form.version.data = outcome.version
+    status = 409 if stale is not None else (400 if form.errors else 200)
+    return render_template(
+        "checklist/outcome.html", outcome=outcome, form=form, stale=stale,
+        phase=_phase_or_404(outcome.phase),
+    ), status

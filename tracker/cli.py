@@ -1,0 +1,107 @@
+"""flask --app tracker <command>: the names and arguments here are an interface that scripts
+outside the repo rely on, so change them only with care."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+
+from tracker.admin import services
+from tracker.checklist import data
+from tracker.extensions import db
+from tracker.models import MIN_PASSWORD_LENGTH, Role
+
+
+def init_app(app: Flask) -> None:
+    for command in (create_authority, create_user, add_member, demo, check_checklists):
+        app.cli.add_command(command)
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+@click.command("create-authority")
+@click.argument("name")
+@click.option("--slug", help="Short name for web addresses (default: made from NAME).")
+def create_authority(name: str, slug: str | None) -> None:
+    """Create an authority and its programme from the current Checklist."""
+    try:
+        authority = services.create_authority(name, slug=slug)
+    except services.AdminError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"Created {authority.name} at /a/{authority.slug}/")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--admin", is_flag=True, help="Make the user a site administrator.")
+def create_user(email: str, name: str, password_stdin: bool, admin: bool) -> None:
+    """Create an account. Without --password-stdin the person needs a set-password link."""
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if len(password) < MIN_PASSWORD_LENGTH:
+            _fail(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+    try:
+        user = services.create_user(email, name, password=password, is_site_admin=admin)
+    except services.AdminError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"Created {user.email}{' (site administrator)' if admin else ''}")
+
+
+@click.command("add-member")
+@click.argument("email")
+@click.argument("authority_slug")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+@click.option("--job-role", help='The person\'s job, e.g. "Principal Social Worker".')
+def add_member(email: str, authority_slug: str, role: str, job_role: str | None) -> None:
+    """Give an account a role in an authority."""
+    user = services.user_by_email(email)
+    if user is None:
+        _fail(f"There is no account for {email}")
+    authority = services.authority_by_slug(authority_slug)
+    if authority is None:
+        _fail(f"There is no authority with the short name {authority_slug}")
+    try:
+        services.add_member(user, authority, Role(role), job_role=job_role)
+    except services.AdminError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"{user.email} is now {Role(role).label} in {authority.name}")
+
+
+@click.command("demo")
+@click.option("--reset", is_flag=True, help="Delete everything first and load the demo afresh.")
+def demo(reset: bool) -> None:
+    """Load the demo authority and its people into an empty database."""
+    from tracker import demo as demo_data
+
+    if reset:
+        demo_data.wipe()
+    elif not demo_data.database_is_empty():
+        click.echo("The database already has data; demo not loaded (use --reset to start over).")
+        return
+    demo_data.load()
+    db.session.commit()
+    click.echo(demo_data.sign_in_text())
+
+
+@click.command("check-checklists")
+def check_checklists() -> None:
+    """Validate the Checklist data files."""
+    try:
+        template = data.load()
+    except data.ChecklistError as exc:
+        _fail(str(exc))
+    tasks = sum(len(p.tasks) for p in template.phases)
+    click.echo(
+        f"{template.title} {template.version}: {len(template.phases)} phases, {tasks} tasks, "
+        f"{len(template.annexes)} annexes: valid"
+    )

@@ -1,0 +1,72 @@
+"""Form pieces every area shares: GOV.UK date input, the stale-edit version field, error summary."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from govuk_frontend_wtf.main import wtforms_errors
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import Field, HiddenField, IntegerField
+from wtforms.validators import ValidationError
+
+
+class GovDateField(Field):
+    """A GOV.UK day / month / year date. Blank is allowed unless the form says otherwise;
+    a part-filled or impossible date gets a message saying what is wrong."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label=None, validators=None, required_message: str | None = None, **kw):
+        super().__init__(label, validators, **kw)
+        self.required_message = required_message
+
+    def _value(self) -> str:
+        return self.data.strftime("%d %m %Y") if self.data else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        parts = [v.strip() for v in valuelist] + [""] * (3 - len(valuelist))
+        day, month, year = parts[:3]
+        self.raw_data = [day, month, year]
+        if not any(parts):
+            self.data = None
+            if self.required_message:
+                raise ValueError(self.required_message)
+            return
+        missing = [name for name, value in (("day", day), ("month", month), ("year", year))
+                   if not value]
+        if missing:
+            raise ValueError(f"{self.label.text} must include a {' and '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise ValueError(f"{self.label.text} must be a real date, like 27 3 2027")
+        try:
+            self.data = date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise ValueError(f"{self.label.text} must be a real date, like 27 3 2027") from exc
+
+
+class VersionField(IntegerField):
+    """The record's version when the form was opened, so a save over someone else's is refused."""
+
+    widget = HiddenField.widget
+
+
+def error_summary(form) -> dict:
+    """Params for govukErrorSummary, each link pointing at the input to fix."""
+    params = wtforms_errors(form)
+    for item in params["errorList"]:
+        field = form._fields.get(item["href"].lstrip("#"))
+        if isinstance(field, GovDateField):
+            item["href"] = f"#{field.id}-day"
+    return params
+
+
+def strip_text(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def not_blank(message: str):
+    def check(_form, field):
+        if not (field.data or "").strip():
+            raise ValidationError(message)
+
+    return check

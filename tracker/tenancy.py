@@ -1,0 +1,82 @@
+"""Tenancy: every URL under /a/<slug>/ belongs to one authority, and every query for its rows
+is scoped to that authority's programme through the helpers here.
+
+A signed-in person who is not a member of the authority gets 404, never 403, so the
+existence of another authority's data is not revealed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import Blueprint, abort, current_app, g
+from flask_login import current_user
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
+
+from tracker.extensions import db, login_manager
+from tracker.models import Authority, Membership, Programme, User
+
+M = TypeVar("M")
+
+
+def authority_blueprint(name: str, import_name: str, url_prefix: str = "") -> Blueprint:
+    """A blueprint whose every route lives under /a/<authority_slug>/ and is tenancy-checked."""
+    bp = Blueprint(name, import_name, url_prefix=f"/a/<authority_slug>{url_prefix}")
+    bp.url_value_preprocessor(_take_slug)
+    bp.before_request(_load_authority)
+    return bp
+
+
+def _take_slug(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    g.authority_slug = (values or {}).pop("authority_slug", None)
+
+
+def _load_authority():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    row = db.session.execute(
+        select(Authority, Membership, Programme)
+        .join(Membership, Membership.authority_id == Authority.id)
+        .join(Programme, Programme.authority_id == Authority.id)
+        .where(Authority.slug == g.authority_slug, Membership.user_id == current_user.id)
+    ).first()
+    if row is None:
+        abort(404)
+    g.authority, g.membership, g.programme = row
+    return None
+
+
+def add_authority_slug(endpoint: str, values: dict[str, Any]) -> None:
+    """url_for inside an authority fills in its slug, so templates need not pass it."""
+    if "authority_slug" in values or g.get("authority") is None:
+        return
+    if current_app.url_map.is_endpoint_expecting(endpoint, "authority_slug"):
+        values["authority_slug"] = g.authority.slug
+
+
+def in_programme(model: type[M]) -> Select:
+    """SELECT rows of `model` belonging to the current authority's programme."""
+    return select(model).where(model.programme_id == g.programme.id)  # type: ignore[attr-defined]
+
+
+def get_in_programme_or_404(model: type[M], ident: int, *options) -> M:
+    row = db.session.execute(
+        in_programme(model).where(model.id == ident).options(*options)  # type: ignore[attr-defined]
+    ).scalar_one_or_none()
+    if row is None:
+        abort(404)
+    return row
+
+
+def programme_members() -> list[Membership]:
+    """The current authority's active members with their users, for owner pickers."""
+    return list(
+        db.session.execute(
+            select(Membership)
+            .join(Membership.user)
+            .options(joinedload(Membership.user))
+            .where(Membership.authority_id == g.authority.id, User.active.is_(True))
+            .order_by(User.name)
+        ).scalars()
+    )

@@ -1,0 +1,107 @@
+"""What every page shares: sign-in loading, template helpers, error pages, security headers."""
+
+from __future__ import annotations
+
+from flask import Flask, g, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from tracker import clock, markdown
+from tracker.forms import error_summary
+from tracker.extensions import db, login_manager
+from tracker.models import ROLE_LABELS, Membership, User
+from tracker.permissions import Permission, can
+from tracker.tenancy import add_authority_slug
+
+
+@login_manager.user_loader
+def load_user(login_token: str) -> User | None:
+    return db.session.execute(
+        select(User).where(User.login_token == login_token)
+    ).scalar_one_or_none()
+
+
+def my_memberships() -> list[Membership]:
+    """The signed-in person's authorities, loaded once per request for the header."""
+    if "my_memberships" not in g:
+        g.my_memberships = (
+            list(
+                db.session.execute(
+                    select(Membership)
+                    .options(joinedload(Membership.authority))
+                    .where(Membership.user_id == current_user.id)
+                ).scalars()
+            )
+            if current_user.is_authenticated
+            else []
+        )
+        g.my_memberships.sort(key=lambda m: m.authority.name)
+    return g.my_memberships
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    app.url_defaults(add_authority_slug)
+
+    app.add_template_filter(markdown.render, "markdown")
+    app.add_template_filter(clock.format_date, "date")
+    app.add_template_filter(clock.format_datetime, "datetime")
+
+    def nav_items(entries: list[tuple[str, str]]) -> list[dict]:
+        """Service navigation items, the current area's marked active."""
+        return [
+            {
+                "href": url_for(endpoint),
+                "text": text,
+                "active": request.blueprint == endpoint.split(".")[0],
+            }
+            for endpoint, text in entries
+        ]
+
+    @app.context_processor
+    def shared() -> dict:
+        return {
+            "nav_items": nav_items,
+            "error_summary": error_summary,
+            "can": can,
+            "Permission": Permission,
+            "role_labels": ROLE_LABELS,
+            "my_memberships": my_memberships,
+            "today": clock.today,
+        }
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self' 'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='; "
+            "img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'self'; "
+            "form-action 'self'; frame-ancestors 'none'",
+        )
+        if current_user.is_authenticated:
+            # Pages hold an authority's working data: keep them out of shared caches.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    def error_page(status: int, title: str, template: str):
+        def handler(error):
+            return render_template(template, title=title, error=error), status
+
+        return handler
+
+    app.register_error_handler(403, error_page(403, "You cannot do that", "errors/403.html"))
+    app.register_error_handler(404, error_page(404, "Page not found", "errors/404.html"))
+    app.register_error_handler(405, error_page(405, "Page not found", "errors/404.html"))
+    app.register_error_handler(500, error_page(500, "Sorry, there is a problem", "errors/500.html"))
+    app.register_error_handler(
+        CSRFError, error_page(400, "Your form timed out", "errors/csrf.html")
+    )
