@@ -71,7 +71,8 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.admin.routes import bp as admin_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.checklist.routes import bp as checklist_bp
-    from tracker.main.routes import authority_bp, bp as main_bp
+    from tracker.main.routes import authority_bp
+    from tracker.main.routes import bp as main_bp
 
     for bp in (main_bp, auth_bp, admin_bp, authority_bp, checklist_bp):
         app.register_blueprint(bp)

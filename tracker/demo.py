@@ -11,7 +11,15 @@ from tracker import clock
 from tracker.admin import services as admin
 from tracker.checklist import services as checklist
 from tracker.extensions import db
-from tracker.models import AuditEvent, ChecklistTask, PhaseOutcome, Programme, Role, TaskStatus, User
+from tracker.models import (
+    AuditEvent,
+    ChecklistTask,
+    PhaseOutcome,
+    Programme,
+    Role,
+    TaskStatus,
+    User,
+)
 
 DEMO_PASSWORD = "homeward-demo-2026"
 

@@ -7,6 +7,7 @@ from datetime import date
 from govuk_frontend_wtf.main import wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import Field, HiddenField, IntegerField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 
@@ -49,6 +50,11 @@ class VersionField(IntegerField):
 
     widget = HiddenField.widget
 
+    def set(self, version: int) -> None:
+        """Carry this version in the re-rendered form (not the one that was submitted)."""
+        self.data = version
+        self.raw_data = [str(version)]
+
 
 def error_summary(form) -> dict:
     """Params for govukErrorSummary, each link pointing at the input to fix."""
@@ -70,3 +76,8 @@ def not_blank(message: str):
             raise ValidationError(message)
 
     return check
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the option objects WTForms 3.3+ expects."""
+    return [SelectChoice(str(value), label) for value, label in pairs]

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker import clock, markdown
-from tracker.forms import error_summary
 from tracker.extensions import db, login_manager
+from tracker.forms import error_summary
 from tracker.models import ROLE_LABELS, Membership, User
 from tracker.permissions import Permission, can
 from tracker.tenancy import add_authority_slug

@@ -13,10 +13,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from tracker.forms import GovDateField, strip_text
+from tracker.forms import GovDateField, choices, strip_text
 from tracker.models import MIN_PASSWORD_LENGTH, ROLE_LABELS
 
-ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+ROLE_CHOICES = choices((role.value, label) for role, label in ROLE_LABELS.items())
 SLUG_RULE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 

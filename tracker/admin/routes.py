@@ -11,7 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.admin import services
-from tracker.admin.forms import AuthorityForm, ChangeRoleForm, EditUserForm, MembershipForm, UserForm
+from tracker.admin.forms import (
+    AuthorityForm,
+    ChangeRoleForm,
+    EditUserForm,
+    MembershipForm,
+    UserForm,
+)
 from tracker.auth.services import invite_token
 from tracker.extensions import db
 from tracker.models import Authority, Membership, Role, User
@@ -117,7 +123,7 @@ def _membership_or_404(slug: str, membership_id: int) -> Membership:
 @bp.route("/authorities/<slug>/members/<int:membership_id>", methods=["GET", "POST"])
 def membership(slug: str, membership_id: int):
     membership = _membership_or_404(slug, membership_id)
-    form = ChangeRoleForm(obj=membership, role=membership.role.value)
+    form = ChangeRoleForm(data={"role": membership.role.value, "job_role": membership.job_role})
     if form.validate_on_submit():
         services.change_role(membership, Role(form.role.data), form.job_role.data, current_user)
         db.session.commit()

@@ -5,28 +5,30 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovText
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from tracker.forms import GovDateField, VersionField, strip_text
+from tracker.forms import GovDateField, VersionField, choices, strip_text
 from tracker.models import TaskStatus
 
 NO_OWNER = ""
 
 
-def owner_choices(members) -> list[tuple[str, str]]:
-    return [(NO_OWNER, "No owner yet")] + [
-        (str(m.user.id), f"{m.user.name}{f' ({m.job_role})' if m.job_role else ''}")
-        for m in members
-    ]
+def owner_choices(members) -> list:
+    return choices(
+        [(NO_OWNER, "No owner yet")]
+        + [(m.user.id, f"{m.user.name}{f' ({m.job_role})' if m.job_role else ''}")
+           for m in members]
+    )
 
 
 class TaskForm(FlaskForm):
     status = RadioField(
         "Status",
-        choices=[(s.value, s.label) for s in TaskStatus],
+        choices=choices((s.value, s.label) for s in TaskStatus),
         widget=GovRadioInput(),
         validators=[DataRequired("Select the task's status")],
     )
     not_applicable_reason = TextAreaField(
         "Why does this task not apply?",
+        description="Only if you chose Not applicable.",
         widget=GovTextArea(),
         filters=[strip_text],
         validators=[Length(max=2000, message="Reason must be 2,000 characters or fewer")],

@@ -18,6 +18,7 @@ from tracker.checklist.forms import (
     owner_choices,
 )
 from tracker.extensions import db
+from tracker.forms import choices
 from tracker.models import ChecklistTask, PhaseOutcome, TaskStatus
 from tracker.permissions import Permission, requires
 from tracker.tenancy import authority_blueprint, get_in_programme_or_404, programme_members
@@ -42,7 +43,7 @@ def _chosen_owner(form, members):
 def overview():
     form = CurrentPhaseForm(phase=g.programme.current_phase)
     progress = services.phase_progress()
-    form.phase.choices = [(p.number, f"Phase {p.number}: {p.title}") for p in progress]
+    form.phase.choices = choices((p.number, f"Phase {p.number}: {p.title}") for p in progress)
     return render_template("checklist/overview.html", progress=progress, phase_form=form)
 
 
@@ -51,7 +52,7 @@ def overview():
 def set_current_phase():
     progress = services.phase_progress()
     form = CurrentPhaseForm()
-    form.phase.choices = [(p.number, f"Phase {p.number}: {p.title}") for p in progress]
+    form.phase.choices = choices((p.number, f"Phase {p.number}: {p.title}") for p in progress)
     if form.validate_on_submit():
         services.set_current_phase(g.programme, form.phase.data, current_user)
         db.session.commit()
@@ -93,9 +94,14 @@ def edit_task(task_id: int):
     task = get_in_programme_or_404(ChecklistTask, task_id, joinedload(ChecklistTask.owner))
     members = programme_members()
     form = TaskForm(
-        obj=task,
-        status=task.status.value,
-        owner=str(task.owner_id) if task.owner_id else NO_OWNER,
+        data={
+            "status": task.status.value,
+            "not_applicable_reason": task.not_applicable_reason,
+            "owner": str(task.owner_id) if task.owner_id else NO_OWNER,
+            "due_date": task.due_date,
+            "notes": task.notes,
+            "evidence": task.evidence,
+        }
     )
     form.owner.choices = owner_choices(members)
     stale = None
@@ -124,9 +130,9 @@ def edit_task(task_id: int):
             return redirect(url_for(".task", task_id=task.id))
         # Keep what was typed; the next save is made knowingly over the newer version.
         task = get_in_programme_or_404(ChecklistTask, task_id)
-        form.version.data = task.version
+        form.version.set(task.version)
     elif not form.is_submitted():
-        form.version.data = task.version
+        form.version.set(task.version)
     status = 409 if stale is not None else (400 if form.errors else 200)
     return render_template(
         "checklist/edit_task.html", task=task, form=form, stale=stale,
@@ -163,7 +169,7 @@ def add_local_task(number: int):
 @requires(Permission.MARK_PHASE_OUTCOME)
 def outcome(outcome_id: int):
     outcome = get_in_programme_or_404(PhaseOutcome, outcome_id)
-    form = OutcomeForm(obj=outcome)
+    form = OutcomeForm(data={"achieved_on": outcome.achieved_on})
     stale = None
     if form.validate_on_submit():
         try:
@@ -176,17 +182,17 @@ def outcome(outcome_id: int):
             db.session.rollback()
             stale = exc.events
             outcome = get_in_programme_or_404(PhaseOutcome, outcome_id)
-            form.version.data = outcome.version
+            form.version.set(outcome.version)
         except StaleDataError:
             db.session.rollback()
             stale = []
             outcome = get_in_programme_or_404(PhaseOutcome, outcome_id)
-            form.version.data = outcome.version
+            form.version.set(outcome.version)
         else:
             flash("Outcome saved.", "success")
             return redirect(url_for(".phase", number=outcome.phase))
     elif not form.is_submitted():
-        form.version.data = outcome.version
+        form.version.set(outcome.version)
     status = 409 if stale is not None else (400 if form.errors else 200)
     return render_template(
         "checklist/outcome.html", outcome=outcome, form=form, stale=stale,

@@ -1,0 +1,113 @@
+"""Browser tests: the real app served on loopback (CSRF on), driven by Playwright in Debian's
+Chromium. No browser is downloaded; a missing Chromium skips these (fails them in CI)."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import CHROMIUM, TEST_CONFIG
+from tracker import ROOT, create_app, demo
+from tracker.extensions import db
+
+AXE = ROOT / "static" / "build" / "vendor" / "axe.min.js"
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="module")
+def live_server(database_url):
+    """The app with the demo data, served on a free loopback port for the module's tests."""
+    app = create_app({**TEST_CONFIG, "WTF_CSRF_ENABLED": True,
+                      "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        demo.wipe()
+        demo.load()
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        demo.wipe()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # bypass_csp lets the test inject axe-core; the app's own pages never need it.
+    context = browser.new_context(base_url=live_server, bypass_csp=True,
+                                  viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.console_errors = []
+    # Form errors come back as 400 and refusals as 403/404/409 on purpose; anything else
+    # in the console (a script error, a CSP refusal, a missing asset) is a bug.
+    expected = re.compile(r"Failed to load resource: .* status of (400|403|404|409) ")
+
+    def on_console(message):
+        if message.type == "error" and not expected.search(message.text):
+            page.console_errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    yield page
+    context.close()
+
+
+def sign_in(page, email: str, password: str = demo.DEMO_PASSWORD) -> None:
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_load_state()
+
+
+def assert_accessible(page, name: str) -> None:
+    """axe-core on the page as it stands: no serious or critical violations. Also saves a
+    screenshot to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make setup` to build the front-end assets")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert not bad, f"{name}: " + "; ".join(bad)
+
+
+@pytest.fixture(autouse=True)
+def _require_built_assets():
+    if os.environ.get("HOMEWARD_SKIP_ASSET_CHECK"):
+        return
+    assert (ROOT / "static" / "build" / "app.css").exists(), "run `make setup` first"
