@@ -87,6 +87,8 @@ def demo(reset: bool) -> None:
         demo_data.wipe()
     elif not demo_data.database_is_empty():
         click.echo("The database already has data; demo not loaded (use --reset to start over).")
+        if services.authority_by_slug("demo") is not None:
+            click.echo(demo_data.sign_in_text())
         return
     demo_data.load()
     db.session.commit()
