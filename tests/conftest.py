@@ -104,7 +104,7 @@ def database_url(tmp_path_factory) -> str:
             with db.engine.begin() as conn:
                 conn.execute(db.text("DROP SCHEMA public CASCADE"))
                 conn.execute(db.text("CREATE SCHEMA public"))
-        upgrade()
+        upgrade(revision="heads")
         db.engine.dispose()
     return url
 

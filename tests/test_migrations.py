@@ -17,7 +17,7 @@ from tracker.extensions import db
 def _check(url: str) -> None:
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         with db.engine.connect() as conn:
             diffs = compare_metadata(MigrationContext.configure(conn), db.metadata)
             tables = set(inspect(conn).get_table_names())

@@ -10,6 +10,15 @@ from tracker.models.accounts import (
     User,
     normalise_email,
 )
+from tracker.models.actions import (
+    FINISHED_ACTION_STATUSES,
+    Action,
+    ActionNote,
+    ActionStatus,
+    Milestone,
+    MilestoneStatus,
+    Workstream,
+)
 from tracker.models.audit import AuditEvent
 from tracker.models.programme import (
     ChecklistTask,
@@ -20,6 +29,13 @@ from tracker.models.programme import (
 )
 
 __all__ = [
+    "FINISHED_ACTION_STATUSES",
+    "Action",
+    "ActionNote",
+    "ActionStatus",
+    "Milestone",
+    "MilestoneStatus",
+    "Workstream",
     "MIN_PASSWORD_LENGTH",
     "ROLE_LABELS",
     "AuditEvent",

@@ -77,6 +77,8 @@ class User(UserMixin, db.Model):
     is_site_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     # Identifies the session; rotated when the password changes so other sessions end.
     login_token: Mapped[str] = mapped_column(String(64), unique=True, default=_new_login_token)
+    # The secret in the user's private calendar feed URL; None while the feed is off.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
     memberships: Mapped[list[Membership]] = relationship(

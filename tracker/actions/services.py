@@ -1,0 +1,380 @@
+"""Actions: creating and changing them (attributed, audited, refused when stale), their RAG,
+progress notes, filtering, bulk changes, and CSV export and import."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker import audit, clock
+from tracker.checklist.services import StaleEdit
+from tracker.extensions import db
+from tracker.models import (
+    FINISHED_ACTION_STATUSES,
+    Action,
+    ActionNote,
+    ActionStatus,
+    ChecklistTask,
+    Membership,
+    Milestone,
+    Programme,
+    User,
+    Workstream,
+)
+from tracker.rag import Rag, RagStatus, rag, sql_colour
+
+ACTION = "action"
+
+
+def _name(thing) -> str:
+    return getattr(thing, "name", None) or getattr(thing, "title", None) or ""
+
+
+ACTION_FIELDS = {
+    "title": ("Title", None),
+    "details": ("Details", None),
+    "owner_label": ("Owner", None),
+    "due_date": ("Due date", clock.format_date),
+    "status": ("Status", None),
+    "dropped_reason": ("Reason dropped", None),
+    "workstream": ("Workstream", _name),
+    "milestone": ("Milestone", _name),
+}
+
+
+def action_rag(action: Action, today: date | None = None) -> RagStatus | None:
+    return rag(action.due_date, has_owner=action.has_owner, finished=action.status.finished,
+               today=today)
+
+
+def rag_column(today: date | None = None):
+    """Action RAG as a SQL expression, for filtering and counting in the database."""
+    owner_present = or_(Action.owner_id.is_not(None), Action.owner_name != "")
+    return sql_colour(Action.due_date, owner_present,
+                      Action.status.in_(FINISHED_ACTION_STATUSES), today)
+
+
+def _complete(action: Action, was_finished: bool, actor: User | None) -> None:
+    if action.status == ActionStatus.DONE and not was_finished:
+        action.completed_at = clock.now()
+        action.completed_by = actor
+    elif not action.status.finished:
+        action.completed_at = None
+        action.completed_by = None
+    if action.status != ActionStatus.DROPPED:
+        action.dropped_reason = ""
+
+
+def create_action(
+    programme: Programme,
+    *,
+    title: str,
+    actor: User | None,
+    details: str = "",
+    owner: User | None = None,
+    owner_name: str = "",
+    due_date: date | None = None,
+    status: ActionStatus = ActionStatus.OPEN,
+    workstream: Workstream | None = None,
+    milestone: Milestone | None = None,
+    checklist_task: ChecklistTask | None = None,
+    **source,
+) -> Action:
+    """`source` takes the foreign key of where the action came from, e.g. meeting_id=..."""
+    action = Action(
+        programme_id=programme.id,
+        title=title,
+        details=details,
+        owner=owner,
+        owner_name="" if owner else owner_name,
+        due_date=due_date,
+        status=status,
+        workstream=workstream,
+        milestone=milestone,
+        checklist_task=checklist_task,
+        created_by=actor,
+        **source,
+    )
+    _complete(action, False, actor)
+    db.session.add(action)
+    db.session.flush()
+    audit.record(ACTION, action.id, "created", programme_id=programme.id, actor=actor,
+                 summary=f"Action created: {title}")
+    return action
+
+
+def update_action(action: Action, *, seen_version: int | None, actor: User, **values) -> bool:
+    """Change an action's fields; False when nothing changed. StaleEdit when someone else
+    saved it after `seen_version` was read."""
+    if seen_version is not None and seen_version != action.version:
+        missed = max(action.version - seen_version, 1)
+        raise StaleEdit(action, audit.history(ACTION, action.id)[:missed])
+    before = audit.snapshot(action, ACTION_FIELDS)
+    was_finished = action.status.finished
+    if "owner" in values and values["owner"] is not None:
+        values["owner_name"] = ""
+    for key, value in values.items():
+        setattr(action, key, value)
+    _complete(action, was_finished, actor)
+    changes = audit.diff(before, audit.snapshot(action, ACTION_FIELDS), ACTION_FIELDS)
+    if not changes:
+        return False
+    db.session.flush()
+    audit.record(ACTION, action.id, "updated", programme_id=action.programme_id,
+                 changes=changes, actor=actor)
+    return True
+
+
+def add_note(action: Action, text: str, actor: User) -> ActionNote:
+    note = ActionNote(action=action, author=actor, text=text)
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    who: User | None
+    note: ActionNote | None = None
+    event: object | None = None
+
+
+def timeline(action: Action) -> list[TimelineEntry]:
+    """Progress notes and changes together, newest first."""
+    entries = [TimelineEntry(n.at, n.author, note=n) for n in action.notes]
+    entries += [TimelineEntry(e.at, e.actor, event=e) for e in audit.history(ACTION, action.id)]
+    return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+# -- the action log ------------------------------------------------------------------------------
+
+SORTS = {
+    "due": (Action.due_date.is_(None), Action.due_date, Action.id),
+    "title": (func.lower(Action.title), Action.id),
+    "status": (Action.status, Action.due_date, Action.id),
+    "updated": (Action.updated_at.desc(), Action.id.desc()),
+    "created": (Action.created_at.desc(), Action.id.desc()),
+}
+SOURCES = {
+    "checklist": ("Checklist task", Action.checklist_task_id.is_not(None)),
+    "none": ("No source", Action.checklist_task_id.is_(None)),
+}
+
+
+@dataclass
+class ActionFilter:
+    owner: str = ""  # "", "mine", "none", or a user id
+    statuses: list[str] = field(default_factory=list)
+    rags: list[str] = field(default_factory=list)
+    workstream: str = ""
+    milestone: str = ""
+    source: str = ""
+    due_from: date | None = None
+    due_to: date | None = None
+    q: str = ""
+    sort: str = "due"
+    checklist_task: int | None = None
+
+    def conditions(self, programme_id: int, me: User, today: date | None = None) -> list:
+        where = [Action.programme_id == programme_id]
+        if self.owner == "mine":
+            where.append(Action.owner_id == me.id)
+        elif self.owner == "none":
+            where.append(and_(Action.owner_id.is_(None), Action.owner_name == ""))
+        elif self.owner.isdigit():
+            where.append(Action.owner_id == int(self.owner))
+        if self.statuses:
+            where.append(Action.status.in_([ActionStatus(s) for s in self.statuses]))
+        if self.rags:
+            where.append(rag_column(today).in_(self.rags))
+        if self.workstream.isdigit():
+            where.append(Action.workstream_id == int(self.workstream))
+        if self.milestone.isdigit():
+            where.append(Action.milestone_id == int(self.milestone))
+        if self.source in SOURCES:
+            where.append(SOURCES[self.source][1])
+        if self.due_from:
+            where.append(Action.due_date >= self.due_from)
+        if self.due_to:
+            where.append(Action.due_date <= self.due_to)
+        if self.checklist_task:
+            where.append(Action.checklist_task_id == self.checklist_task)
+        if self.q.strip():
+            like = f"%{self.q.strip().lower()}%"
+            where.append(or_(func.lower(Action.title).like(like),
+                             func.lower(Action.details).like(like)))
+        return where
+
+    def select(self, programme_id: int, me: User, today: date | None = None) -> Select:
+        return (
+            select(Action)
+            .options(joinedload(Action.owner), joinedload(Action.workstream),
+                     joinedload(Action.milestone), joinedload(Action.checklist_task))
+            .where(*self.conditions(programme_id, me, today))
+            .order_by(*SORTS.get(self.sort, SORTS["due"]))
+        )
+
+
+def actions_for_tasks(task_ids: Sequence[int]) -> dict[int, list[Action]]:
+    """Open and finished actions beneath checklist tasks, in one query."""
+    found: dict[int, list[Action]] = {i: [] for i in task_ids}
+    if not task_ids:
+        return found
+    for action in db.session.execute(
+        select(Action).options(joinedload(Action.owner))
+        .where(Action.checklist_task_id.in_(task_ids))
+        .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
+    ).scalars():
+        found[action.checklist_task_id].append(action)
+    return found
+
+
+def rag_counts(programme_id: int, today: date | None = None) -> dict[str, int]:
+    colour = rag_column(today)
+    rows = db.session.execute(
+        select(colour, func.count()).where(Action.programme_id == programme_id).group_by(colour)
+    ).all()
+    counts = {r.value: 0 for r in Rag}
+    counts.update({c: n for c, n in rows if c})
+    return counts
+
+
+# -- bulk changes --------------------------------------------------------------------------------
+
+def bulk_update(actions: Iterable[Action], actor: User, **values) -> int:
+    changed = 0
+    for action in actions:
+        changed += update_action(action, seen_version=None, actor=actor, **values)
+    return changed
+
+
+# -- CSV -----------------------------------------------------------------------------------------
+
+CSV_COLUMNS = ["id", "title", "owner", "owner_email", "due_date", "status", "rag", "workstream",
+               "milestone", "source", "details", "created_at", "completed_at"]
+IMPORT_COLUMNS = ["title", "owner_email", "owner_name", "due_date", "status", "workstream",
+                  "milestone", "details"]
+
+
+def source_label(action: Action) -> str:
+    if action.checklist_task is not None:
+        return f"Checklist Phase {action.checklist_task.phase} {action.checklist_task.label}"
+    return ""
+
+
+def export_csv(actions: Iterable[Action], today: date | None = None) -> str:
+    """UTF-8 with a byte-order mark so Excel reads it as UTF-8; dates ISO."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for a in actions:
+        status = action_rag(a, today)
+        writer.writerow([
+            a.id, a.title, a.owner_label, a.owner.email if a.owner else "",
+            a.due_date.isoformat() if a.due_date else "", a.status.value,
+            status.colour.value if status else "", a.workstream.name if a.workstream else "",
+            a.milestone.title if a.milestone else "", source_label(a), a.details,
+            a.created_at.isoformat(timespec="minutes"),
+            a.completed_at.isoformat(timespec="minutes") if a.completed_at else "",
+        ])
+    return out.getvalue()
+
+
+@dataclass
+class ImportRow:
+    line: int
+    values: dict[str, str]
+    problems: list[str] = field(default_factory=list)
+    parsed: dict = field(default_factory=dict)
+
+
+def parse_import(text: str, programme_id: int, authority_id: int) -> list[ImportRow]:
+    """Every row with every problem it has; nothing is saved here."""
+    text = text.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text))
+    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if "title" not in headers:
+        row = ImportRow(1, {}, [f"The first row must name the columns, including title. "
+                                f"Columns you can use: {', '.join(IMPORT_COLUMNS)}"])
+        return [row]
+    unknown = [h for h in headers if h and h not in IMPORT_COLUMNS]
+    members = {
+        u.email: u for u in db.session.execute(
+            select(User).join(Membership).where(Membership.authority_id == authority_id)
+        ).scalars()
+    }
+    workstreams = {w.name.lower(): w for w in db.session.execute(
+        select(Workstream).where(Workstream.programme_id == programme_id)).scalars()}
+    milestones = {m.title.lower(): m for m in db.session.execute(
+        select(Milestone).where(Milestone.programme_id == programme_id)).scalars()}
+    rows = []
+    for number, raw in enumerate(reader, start=2):
+        values = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()
+                  if k is not None}
+        row = ImportRow(number, values)
+        if unknown and not rows:
+            row.problems.append(f"Unknown column(s) {', '.join(unknown)}: use "
+                                f"{', '.join(IMPORT_COLUMNS)}")
+        if not any(values.values()):
+            continue
+        title = values.get("title", "")
+        if not title:
+            row.problems.append("title is empty")
+        elif len(title) > 300:
+            row.problems.append("title is longer than 300 characters")
+        row.parsed["title"] = title
+        row.parsed["details"] = values.get("details", "")
+        email = values.get("owner_email", "").lower()
+        if email:
+            if email in members:
+                row.parsed["owner"] = members[email]
+            else:
+                row.problems.append(f"owner_email {email} is not a member of this authority")
+        row.parsed["owner_name"] = values.get("owner_name", "")[:200]
+        due = values.get("due_date", "")
+        if due:
+            try:
+                row.parsed["due_date"] = date.fromisoformat(due)
+            except ValueError:
+                row.problems.append(f"due_date {due!r} is not a date like 2027-03-31")
+        status = values.get("status", "").lower().replace(" ", "_") or "open"
+        try:
+            row.parsed["status"] = ActionStatus(status)
+        except ValueError:
+            row.problems.append(f"status {values.get('status')!r} is not one of "
+                                f"{', '.join(s.value for s in ActionStatus)}")
+        for key, known in (("workstream", workstreams), ("milestone", milestones)):
+            name = values.get(key, "")
+            if name:
+                if name.lower() in known:
+                    row.parsed[key] = known[name.lower()]
+                else:
+                    row.problems.append(f"{key} {name!r} does not exist in this programme")
+        rows.append(row)
+    if not rows:
+        return [ImportRow(2, {}, ["The file has no actions in it"])]
+    return rows
+
+
+def import_rows(programme: Programme, rows: list[ImportRow], actor: User) -> list[Action]:
+    assert not any(r.problems for r in rows), "import only rows without problems"
+    return [create_action(programme, actor=actor, **row.parsed) for row in rows]
+
+
+def load_with_notes(action_id: int, programme_id: int) -> Action | None:
+    return db.session.execute(
+        select(Action)
+        .options(joinedload(Action.owner), joinedload(Action.workstream),
+                 joinedload(Action.milestone), joinedload(Action.checklist_task),
+                 joinedload(Action.created_by), joinedload(Action.completed_by),
+                 selectinload(Action.notes).joinedload(ActionNote.author))
+        .where(Action.id == action_id, Action.programme_id == programme_id)
+    ).unique().scalar_one_or_none()

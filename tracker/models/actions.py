@@ -1,0 +1,157 @@
+"""Actions, their progress notes, workstreams and milestones."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Column, Date, DateTime, Enum, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker import clock
+from tracker.extensions import db
+from tracker.models.accounts import User
+from tracker.models.programme import ChecklistTask
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class ActionStatus(enum.StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        return {"open": "Open", "in_progress": "In progress", "done": "Done",
+                "dropped": "Dropped"}[self.value]
+
+    @property
+    def finished(self) -> bool:
+        return self in (ActionStatus.DONE, ActionStatus.DROPPED)
+
+
+FINISHED_ACTION_STATUSES = (ActionStatus.DONE, ActionStatus.DROPPED)
+
+
+class MilestoneStatus(enum.StrEnum):
+    PLANNED = "planned"
+    ACHIEVED = "achieved"
+    MISSED = "missed"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+workstream_member = Table(
+    "workstream_member",
+    db.metadata,
+    Column("workstream_id", ForeignKey("workstream.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user_account.id"), primary_key=True),
+)
+
+
+class Workstream(db.Model):
+    """A sub-group with one area of the rollout, e.g. data, monitoring and evaluation."""
+
+    __tablename__ = "workstream"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    aims: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    lead: Mapped[User | None] = relationship()
+    members: Mapped[list[User]] = relationship(secondary=workstream_member, order_by=User.name)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Milestone(db.Model):
+    __tablename__ = "milestone"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    target_date: Mapped[date] = mapped_column(Date)
+    workstream_id: Mapped[int | None] = mapped_column(ForeignKey("workstream.id"), index=True)
+    status: Mapped[MilestoneStatus] = mapped_column(_enum(MilestoneStatus),
+                                                    default=MilestoneStatus.PLANNED)
+    achieved_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    workstream: Mapped[Workstream | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Action(db.Model):
+    """Something someone has agreed to do, by a date."""
+
+    __tablename__ = "action"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    details: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # An owner with no account, e.g. "Head of Commissioning", when owner_id is empty.
+    owner_name: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus), default=ActionStatus.OPEN)
+    dropped_reason: Mapped[str] = mapped_column(Text, default="")
+    workstream_id: Mapped[int | None] = mapped_column(ForeignKey("workstream.id"), index=True)
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestone.id"), index=True)
+    # Where it came from: at most one source is set.
+    checklist_task_id: Mapped[int | None] = mapped_column(ForeignKey("checklist_task.id"),
+                                                          index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, onupdate=clock.now)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
+    workstream: Mapped[Workstream | None] = relationship()
+    milestone: Mapped[Milestone | None] = relationship()
+    checklist_task: Mapped[ChecklistTask | None] = relationship()
+    notes: Mapped[list[ActionNote]] = relationship(
+        back_populates="action", order_by="ActionNote.at", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def owner_label(self) -> str:
+        return self.owner.name if self.owner else self.owner_name
+
+    @property
+    def has_owner(self) -> bool:
+        return self.owner_id is not None or bool(self.owner_name)
+
+
+class ActionNote(db.Model):
+    """A dated progress note on an action."""
+
+    __tablename__ = "action_note"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    text: Mapped[str] = mapped_column(Text)
+
+    action: Mapped[Action] = relationship(back_populates="notes")
+    author: Mapped[User | None] = relationship()
