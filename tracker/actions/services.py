@@ -13,7 +13,6 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import audit, clock
-from tracker.checklist.services import StaleEdit
 from tracker.extensions import db
 from tracker.models import (
     FINISHED_ACTION_STATUSES,
@@ -112,9 +111,7 @@ def create_action(
 def update_action(action: Action, *, seen_version: int | None, actor: User, **values) -> bool:
     """Change an action's fields; False when nothing changed. StaleEdit when someone else
     saved it after `seen_version` was read."""
-    if seen_version is not None and seen_version != action.version:
-        missed = max(action.version - seen_version, 1)
-        raise StaleEdit(action, audit.history(ACTION, action.id)[:missed])
+    audit.refuse_if_stale(action, ACTION, seen_version)
     before = audit.snapshot(action, ACTION_FIELDS)
     was_finished = action.status.finished
     if "owner" in values and values["owner"] is not None:
@@ -164,7 +161,11 @@ SORTS = {
 }
 SOURCES = {
     "checklist": ("Checklist task", Action.checklist_task_id.is_not(None)),
-    "none": ("No source", Action.checklist_task_id.is_(None)),
+    "meeting": ("Meeting", Action.meeting_id.is_not(None)),
+    "feedback": ("Stakeholder feedback", Action.feedback_id.is_not(None)),
+    "postcard": ("Postcard", Action.postcard_item_id.is_not(None)),
+    "none": ("No source", and_(Action.checklist_task_id.is_(None), Action.meeting_id.is_(None),
+                               Action.feedback_id.is_(None), Action.postcard_item_id.is_(None))),
 }
 
 
@@ -216,7 +217,8 @@ class ActionFilter:
         return (
             select(Action)
             .options(joinedload(Action.owner), joinedload(Action.workstream),
-                     joinedload(Action.milestone), joinedload(Action.checklist_task))
+                     joinedload(Action.milestone), joinedload(Action.checklist_task),
+                     joinedload(Action.meeting))
             .where(*self.conditions(programme_id, me, today))
             .order_by(*SORTS.get(self.sort, SORTS["due"]))
         )
@@ -266,7 +268,28 @@ IMPORT_COLUMNS = ["title", "owner_email", "owner_name", "due_date", "status", "w
 def source_label(action: Action) -> str:
     if action.checklist_task is not None:
         return f"Checklist Phase {action.checklist_task.phase} {action.checklist_task.label}"
+    if action.meeting is not None:
+        return f"{action.meeting.title}, {clock.format_date(action.meeting.day)}"
+    if action.feedback_id is not None:
+        # The id, not the relationship: action lists label every row without loading feedback.
+        return "Stakeholder feedback"
+    if action.postcard_item_id is not None:
+        # The id, as for feedback: the postcard's own page says which group sent it.
+        return "Postcard"
     return ""
+
+
+def source_link(action: Action) -> tuple[str, dict] | None:
+    """Where the action came from, as (endpoint, arguments) for url_for, if it has a page."""
+    if action.checklist_task_id is not None:
+        return "checklist.task", {"task_id": action.checklist_task_id}
+    if action.meeting_id is not None:
+        return "meetings.meeting", {"meeting_id": action.meeting_id}
+    if action.feedback_id is not None:
+        return "stakeholders.feedback", {"feedback_id": action.feedback_id}
+    if action.postcard_item_id is not None:
+        return "postcards.show", {"postcard_id": action.postcard_item.postcard_id}
+    return None
 
 
 def export_csv(actions: Iterable[Action], today: date | None = None) -> str:
@@ -374,6 +397,7 @@ def load_with_notes(action_id: int, programme_id: int) -> Action | None:
         select(Action)
         .options(joinedload(Action.owner), joinedload(Action.workstream),
                  joinedload(Action.milestone), joinedload(Action.checklist_task),
+                 joinedload(Action.meeting),
                  joinedload(Action.created_by), joinedload(Action.completed_by),
                  selectinload(Action.notes).joinedload(ActionNote.author))
         .where(Action.id == action_id, Action.programme_id == programme_id)

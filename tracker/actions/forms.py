@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from tracker.forms import GovDateField, VersionField, choices, strip_text
+from tracker.models import ActionStatus, MilestoneStatus
+from tracker.rag import Rag
+
+NONE = ""
+
+
+def member_choices(members, blank: str) -> list:
+    return choices([(NONE, blank)] + [
+        (m.user.id, f"{m.user.name}{f' ({m.job_role})' if m.job_role else ''}") for m in members
+    ])
+
+
+def named_choices(rows, blank: str, attr: str = "name") -> list:
+    return choices([(NONE, blank)] + [(r.id, getattr(r, attr)) for r in rows])
+
+
+class ActionForm(FlaskForm):
+    title = StringField(
+        "Action",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        description="What needs to be done, in a few words.",
+        validators=[DataRequired("Enter what needs to be done"),
+                    Length(max=300, message="Action must be 300 characters or fewer")],
+    )
+    details = TextAreaField(
+        "Details",
+        widget=GovTextArea(),
+        filters=[strip_text],
+        description="Optional. You can use Markdown.",
+        validators=[Length(max=20000, message="Details must be 20,000 characters or fewer")],
+    )
+    owner = SelectField("Owner", widget=GovSelect())
+    owner_name = StringField(
+        "Or an owner without an account",
+        widget=GovTextInput(),
+        filters=[strip_text],
+        description='For example, "Head of Commissioning". Used only when no owner is chosen above.',
+        validators=[Length(max=200, message="Owner's name must be 200 characters or fewer")],
+    )
+    due_date = GovDateField("Due date", description="For example, 27 3 2027")
+    status = RadioField("Status", widget=GovRadioInput(),
+                        choices=choices((s.value, s.label) for s in ActionStatus),
+                        validators=[DataRequired("Select the action's status")])
+    dropped_reason = TextAreaField(
+        "Why was it dropped?",
+        widget=GovTextArea(),
+        filters=[strip_text],
+        description="Only if you chose Dropped.",
+        validators=[Length(max=2000, message="Reason must be 2,000 characters or fewer")],
+    )
+    workstream = SelectField("Workstream", widget=GovSelect())
+    milestone = SelectField("Milestone", widget=GovSelect())
+    version = VersionField(validators=[Optional()])
+
+    def validate_dropped_reason(self, field):
+        if self.status.data == ActionStatus.DROPPED.value and not field.data:
+            raise ValidationError("Say why the action was dropped")
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(
+        "Add a progress note",
+        widget=GovTextArea(),
+        filters=[strip_text],
+        description="What has happened since the last update? You can use Markdown.",
+        validators=[DataRequired("Enter the progress note"),
+                    Length(max=5000, message="Note must be 5,000 characters or fewer")],
+    )
+
+
+class FilterForm(FlaskForm):
+    """The action log's filters: a GET form, so a filtered list has a URL to share."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search titles and details", widget=GovTextInput(), filters=[strip_text])
+    owner = SelectField("Owner", widget=GovSelect(), validate_choice=False)
+    status = SelectMultipleField(
+        "Status", widget=GovCheckboxesInput(),
+        choices=choices((s.value, s.label) for s in ActionStatus), validate_choice=False)
+    rag = SelectMultipleField(
+        "RAG", widget=GovCheckboxesInput(),
+        choices=choices((r.value, r.label) for r in Rag), validate_choice=False)
+    workstream = SelectField("Workstream", widget=GovSelect(), validate_choice=False)
+    milestone = SelectField("Milestone", widget=GovSelect(), validate_choice=False)
+    source = SelectField("Came from", widget=GovSelect(), validate_choice=False)
+    due_from = GovDateField("Due on or after")
+    due_to = GovDateField("Due on or before")
+    sort = SelectField(
+        "Sort by", widget=GovSelect(), validate_choice=False,
+        choices=choices([("due", "Due date"), ("title", "Title"), ("status", "Status"),
+                         ("updated", "Recently updated"), ("created", "Recently created")]))
+
+
+class BulkForm(FlaskForm):
+    action_ids = SelectMultipleField("Actions", coerce=int, validate_choice=False)
+    owner = SelectField("Reassign to", widget=GovSelect(), validate_choice=True)
+    due_date = GovDateField("Change due date to")
+    apply_owner = SubmitField("Reassign selected", widget=GovSubmitInput())
+    apply_due = SubmitField("Re-date selected", widget=GovSubmitInput())
+
+    def validate_action_ids(self, field):
+        if not field.data:
+            raise ValidationError("Select the actions to change")
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV file", widget=GovFileInput(),
+                     description="UTF-8, with a first row naming the columns.")
+    csv_text = HiddenField()
+
+
+class WorkstreamForm(FlaskForm):
+    name = StringField(
+        "Name", widget=GovTextInput(), filters=[strip_text],
+        description="For example, Data, monitoring and evaluation",
+        validators=[DataRequired("Enter the workstream's name"),
+                    Length(max=200, message="Name must be 200 characters or fewer")])
+    lead = SelectField("Lead", widget=GovSelect())
+    members = SelectMultipleField("Members", widget=GovCheckboxesInput())
+    aims = TextAreaField(
+        "Aims", widget=GovTextArea(), filters=[strip_text],
+        description="Optional. What the workstream is for. You can use Markdown.",
+        validators=[Length(max=5000, message="Aims must be 5,000 characters or fewer")])
+    version = VersionField(validators=[Optional()])
+
+
+class MilestoneForm(FlaskForm):
+    title = StringField(
+        "Milestone", widget=GovTextInput(), filters=[strip_text],
+        validators=[DataRequired("Enter the milestone"),
+                    Length(max=300, message="Milestone must be 300 characters or fewer")])
+    target_date = GovDateField("Target date", required_message="Enter the target date",
+                               description="For example, 27 3 2027")
+    workstream = SelectField("Workstream", widget=GovSelect())
+    status = RadioField("Status", widget=GovRadioInput(),
+                        choices=choices((s.value, s.label) for s in MilestoneStatus),
+                        validators=[DataRequired("Select the milestone's status")])
+    achieved_on = GovDateField("Date achieved", description="Only if achieved.")
+    notes = TextAreaField(
+        "Notes", widget=GovTextArea(), filters=[strip_text],
+        validators=[Length(max=5000, message="Notes must be 5,000 characters or fewer")])
+    version = VersionField(validators=[Optional()])
+
+    def validate_achieved_on(self, field):
+        if self.status.data == MilestoneStatus.ACHIEVED.value and not field.data:
+            raise ValidationError("Enter the date the milestone was achieved")

@@ -1,0 +1,217 @@
+"""The implementation plan: workstreams, milestones (their RAG and progress), the timeline."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker import audit, clock
+from tracker.actions.services import action_rag
+from tracker.extensions import db
+from tracker.models import (
+    Action,
+    ActionStatus,
+    Milestone,
+    MilestoneStatus,
+    Programme,
+    User,
+    Workstream,
+)
+from tracker.rag import RagStatus, combine, rag
+
+WORKSTREAM = "workstream"
+MILESTONE = "milestone"
+
+
+def _names(users) -> str:
+    return ", ".join(sorted(u.name for u in users))
+
+
+WORKSTREAM_FIELDS = {
+    "name": ("Name", None),
+    "lead": ("Lead", lambda u: u.name if u else ""),
+    "members": ("Members", _names),
+    "aims": ("Aims", None),
+}
+MILESTONE_FIELDS = {
+    "title": ("Milestone", None),
+    "target_date": ("Target date", clock.format_date),
+    "workstream": ("Workstream", lambda w: w.name if w else ""),
+    "status": ("Status", None),
+    "achieved_on": ("Achieved on", clock.format_date),
+    "notes": ("Notes", None),
+}
+
+
+def _save(record, entity_type: str, fields, seen_version, actor: User, values: dict) -> bool:
+    audit.refuse_if_stale(record, entity_type, seen_version)
+    before = audit.snapshot(record, fields)
+    for key, value in values.items():
+        setattr(record, key, value)
+    changes = audit.diff(before, audit.snapshot(record, fields), fields)
+    if changes:
+        db.session.flush()
+        audit.record(entity_type, record.id, "updated", programme_id=record.programme_id,
+                     changes=changes, actor=actor)
+    return bool(changes)
+
+
+def create_workstream(programme: Programme, actor: User | None, **values) -> Workstream:
+    workstream = Workstream(programme_id=programme.id, **values)
+    db.session.add(workstream)
+    db.session.flush()
+    audit.record(WORKSTREAM, workstream.id, "created", programme_id=programme.id, actor=actor,
+                 summary=f"Workstream created: {workstream.name}")
+    return workstream
+
+
+def update_workstream(workstream: Workstream, *, seen_version, actor: User, **values) -> bool:
+    return _save(workstream, WORKSTREAM, WORKSTREAM_FIELDS, seen_version, actor, values)
+
+
+def create_milestone(programme: Programme, actor: User | None, **values) -> Milestone:
+    milestone = Milestone(programme_id=programme.id, **values)
+    if milestone.status != MilestoneStatus.ACHIEVED:
+        milestone.achieved_on = None
+    db.session.add(milestone)
+    db.session.flush()
+    audit.record(MILESTONE, milestone.id, "created", programme_id=programme.id, actor=actor,
+                 summary=f"Milestone created: {milestone.title}")
+    return milestone
+
+
+def update_milestone(milestone: Milestone, *, seen_version, actor: User, **values) -> bool:
+    if values.get("status", milestone.status) != MilestoneStatus.ACHIEVED:
+        values["achieved_on"] = None
+    return _save(milestone, MILESTONE, MILESTONE_FIELDS, seen_version, actor, values)
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    milestone: Milestone
+    rag: RagStatus | None
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def milestone_views(milestones: list[Milestone], today: date | None = None) -> list[MilestoneView]:
+    """Each milestone with its RAG (own date and its open actions) and progress from the
+    actions linked to it; one query for all the actions, whatever the number of milestones."""
+    today = today or clock.today()
+    ids = [m.id for m in milestones]
+    actions: dict[int, list[Action]] = defaultdict(list)
+    if ids:
+        for action in db.session.execute(
+            select(Action).where(Action.milestone_id.in_(ids), Action.status != ActionStatus.DROPPED)
+        ).scalars():
+            actions[action.milestone_id].append(action)
+    views = []
+    for m in milestones:
+        linked = actions[m.id]
+        own = rag(m.target_date, has_owner=None, finished=m.status != MilestoneStatus.PLANNED,
+                  today=today)
+        views.append(MilestoneView(
+            m, combine(own, [action_rag(a, today) for a in linked], "action"),
+            sum(1 for a in linked if a.status == ActionStatus.DONE), len(linked)))
+    return views
+
+
+def milestones(programme_id: int, *, workstream_id: int | None = None,
+               upcoming_only: bool = False, limit: int | None = None) -> list[Milestone]:
+    query = (select(Milestone).options(joinedload(Milestone.workstream))
+             .where(Milestone.programme_id == programme_id))
+    if workstream_id is not None:
+        query = query.where(Milestone.workstream_id == workstream_id)
+    if upcoming_only:
+        query = query.where(Milestone.status == MilestoneStatus.PLANNED)
+    query = query.order_by(Milestone.target_date, Milestone.id)
+    if limit:
+        query = query.limit(limit)
+    return list(db.session.execute(query).scalars())
+
+
+def workstreams(programme_id: int) -> list[tuple[Workstream, int, int]]:
+    """Each workstream with its open actions and planned milestones counted in the database."""
+    open_actions = (
+        select(func.count()).where(Action.workstream_id == Workstream.id,
+                                   Action.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]))
+        .scalar_subquery()
+    )
+    planned = (
+        select(func.count()).where(Milestone.workstream_id == Workstream.id,
+                                   Milestone.status == MilestoneStatus.PLANNED)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Workstream, open_actions, planned)
+        .options(joinedload(Workstream.lead), selectinload(Workstream.members))
+        .where(Workstream.programme_id == programme_id)
+        .order_by(Workstream.name)
+    ).unique().all()
+    return [(w, a, m) for w, a, m in rows]
+
+
+# -- the timeline ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TimelineItem:
+    when: date
+    title: str
+    lane: str
+    kind: str  # "milestone"; later issues add their own kinds (e.g. learning sets)
+    href: str
+    status: str
+    rag: RagStatus | None = None
+
+
+@dataclass(frozen=True)
+class Timeline:
+    start: date
+    end: date
+    today: date
+    lanes: list[str]
+    items: list[TimelineItem]
+
+    def months(self) -> list[date]:
+        first = date(self.start.year, self.start.month, 1)
+        out = []
+        while first <= self.end:
+            out.append(first)
+            first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return out
+
+    def x(self, when: date, width: float) -> float:
+        span = (self.end - self.start).days or 1
+        return round(width * (when - self.start).days / span, 1)
+
+
+def timeline(programme_id: int, url_for_milestone, today: date | None = None,
+             extra_items: list[TimelineItem] | None = None) -> Timeline:
+    """Milestones (and whatever `extra_items` other areas add) from two months ago to at least
+    twelve and at most twenty-four months ahead, in lanes by workstream."""
+    today = today or clock.today()
+    start = date(today.year, today.month, 1) - timedelta(days=59)
+    start = date(start.year, start.month, 1)
+    ceiling = date(today.year + 2, today.month, 1)
+    views = milestone_views(milestones(programme_id), today)
+    items = [
+        TimelineItem(v.milestone.target_date, v.milestone.title,
+                     v.milestone.workstream.name if v.milestone.workstream else "No workstream",
+                     "milestone", url_for_milestone(v.milestone.id), v.milestone.status.label,
+                     v.rag)
+        for v in views
+    ] + list(extra_items or [])
+    latest = max((i.when for i in items if i.when < ceiling), default=today)
+    end = max(date(today.year + 1, today.month, 1), latest + timedelta(days=31))
+    end = min(date(end.year + end.month // 12, end.month % 12 + 1, 1) - timedelta(days=1), ceiling)
+    shown = sorted((i for i in items if start <= i.when <= end), key=lambda i: (i.when, i.title))
+    lanes = sorted({i.lane for i in shown}, key=lambda lane: (lane == "No workstream", lane))
+    return Timeline(start, end, today, lanes, shown)
