@@ -1,0 +1,293 @@
+"""Reminders, the digest, the outbox and delivery over a real SMTP server on loopback."""
+
+import socket
+import threading
+import time
+from datetime import date, datetime, timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+
+from tracker import clock
+from tracker.actions import services as actions
+from tracker.extensions import db
+from tracker.models import Action, ActionStatus, OutboxMessage, Role
+from tracker.notifications import jobs
+from tracker.plan import services as plan
+from tracker.scheduler import run_once
+
+TODAY = date(2026, 11, 23)  # a Monday
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives, and can refuse the first N."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            self.refuse -= 1
+            return "451 Try again later"
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(app):
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port on loopback for this test's server
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
+                      MAIL_USE_STARTTLS=False, MAIL_USE_TLS=False, MAIL_USERNAME="")
+    from flask import current_app
+    current_app.config.update(app.config)  # the twin context the test code runs in
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def at(monkeypatch):
+    """Freeze the clock at a London date (noon)."""
+
+    def freeze(day: date, hour: int = 12):
+        monkeypatch.setattr(clock, "now", lambda: datetime(day.year, day.month, day.day, hour))
+
+    freeze(TODAY)
+    return freeze
+
+
+def _count(**where) -> int:
+    query = select(func.count()).select_from(OutboxMessage)
+    for key, value in where.items():
+        query = query.where(getattr(OutboxMessage, key) == value)
+    return db.session.execute(query).scalar()
+
+
+@pytest.mark.parametrize("due_offset, window", [
+    (4, None), (3, "before"), (1, "before"), (0, "due"), (-1, "overdue"), (-7, "overdue"),
+    (-8, "overdue"),
+])
+def test_reminder_windows(due_offset, window):
+    found = jobs.reminder_window(TODAY + timedelta(days=due_offset), TODAY, 3)
+    assert (found[0] if found else None) == window
+
+
+def test_overdue_reminders_are_weekly():
+    due = TODAY
+    keys = {jobs.reminder_window(due, due + timedelta(days=d), 3)[1] for d in range(1, 22)}
+    assert len(keys) == 3  # days 1–7, 8–14, 15–21
+
+
+def test_each_window_is_queued_once(app, programme, member, at):
+    owner = member(Role.STEERING)
+    actions.create_action(programme, title="Brief IROs", actor=None, owner=owner,
+                          due_date=TODAY + timedelta(days=3))
+    db.session.commit()
+    for day in range(0, 12):  # the scheduler runs every day, and twice on some
+        at(TODAY + timedelta(days=day))
+        jobs.queue_reminders()
+        jobs.queue_reminders()
+    kinds = db.session.execute(select(OutboxMessage.kind).order_by(OutboxMessage.id)).scalars().all()
+    assert kinds == ["reminder_before", "reminder_due", "reminder_overdue", "reminder_overdue"]
+
+
+def test_reminder_days_are_each_persons_choice(programme, member, at):
+    owner = member(Role.STEERING)
+    owner.reminder_days_before = 7
+    actions.create_action(programme, title="X", actor=None, owner=owner,
+                          due_date=TODAY + timedelta(days=6))
+    db.session.commit()
+    assert jobs.queue_reminders() == 1
+
+
+def test_opt_out_and_finished_actions_get_no_reminder(programme, member, at):
+    quiet = member(Role.STEERING)
+    quiet.email_reminders = False
+    busy = member(Role.STEERING)
+    actions.create_action(programme, title="Quiet", actor=None, owner=quiet, due_date=TODAY)
+    actions.create_action(programme, title="Done", actor=None, owner=busy, due_date=TODAY,
+                          status=ActionStatus.DONE)
+    actions.create_action(programme, title="Named", actor=None, owner_name="Head of Housing",
+                          due_date=TODAY)
+    db.session.commit()
+    assert jobs.queue_reminders() == 0
+
+
+def test_delivery_over_smtp_with_a_link_to_preferences(app, smtp, programme, member, at):
+    owner = member(Role.STEERING, email="owner@example.org")
+    action = actions.create_action(programme, title="Book the venue", actor=None, owner=owner,
+                                   due_date=TODAY)
+    db.session.commit()
+    counts = run_once(app)
+    assert counts["reminders"] == 1 and counts["sent"] == 1
+    assert len(smtp.messages) == 1
+    email = smtp.messages[0]
+    assert email.rcpt_tos == ["owner@example.org"]
+    text = email.content.decode()
+    assert "Due today: Book the venue" in text
+    assert f"/a/testshire/actions/{action.id}" in text
+    assert "/account#notifications" in text
+    assert "text/html" in text
+    db.session.expire_all()
+    assert _count() == 1 and db.session.execute(select(OutboxMessage)).scalar_one().sent_at
+
+
+def test_rerun_sends_nothing_twice(app, smtp, programme, member, at):
+    owner = member(Role.STEERING)
+    actions.create_action(programme, title="Once only", actor=None, owner=owner, due_date=TODAY)
+    db.session.commit()
+    run_once(app)
+    run_once(app)
+    run_once(app)
+    assert len(smtp.messages) == 1
+
+
+def test_two_schedulers_at_once_send_each_message_once(app, smtp, programme, member, at):
+    owners = [member(Role.STEERING) for _ in range(5)]
+    for i in range(40):
+        actions.create_action(programme, title=f"Action {i}", actor=None,
+                              owner=owners[i % 5], due_date=TODAY)
+    db.session.commit()
+    errors = []
+
+    def scheduler():
+        try:
+            run_once(app)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+    run_once(app)
+    assert len(smtp.messages) == 40
+    subjects = [m.content.decode().split("Subject: ")[1].split("\n")[0] for m in smtp.messages]
+    assert len(set(subjects)) == 40
+
+
+def test_a_refusal_is_kept_and_retried_with_backoff(app, smtp, programme, member, at):
+    owner = member(Role.STEERING)
+    actions.create_action(programme, title="Retry me", actor=None, owner=owner, due_date=TODAY)
+    db.session.commit()
+    smtp.refuse = 1
+    assert run_once(app)["failed"] == 1
+    db.session.expire_all()
+    message = db.session.execute(select(OutboxMessage)).scalar_one()
+    assert message.attempts == 1 and "451" in message.last_error and message.sent_at is None
+    assert run_once(app)["sent"] == 0  # not before its backoff has passed
+    at(TODAY, hour=13)
+    assert run_once(app)["sent"] == 1
+    assert len(smtp.messages) == 1
+
+
+def test_without_a_mail_server_messages_wait_in_the_outbox(app, client, auth, programme, member,
+                                                           create_user, at):
+    owner = member(Role.STEERING)
+    actions.create_action(programme, title="Waits", actor=None, owner=owner, due_date=TODAY)
+    db.session.commit()
+    assert run_once(app) == {"reminders": 1, "digests": 0, "sent": 0, "failed": 0}
+    auth.login(owner)
+    assert "Due today: Waits" in client.get("/notifications").get_data(as_text=True)
+    auth.logout()
+    auth.login(create_user(admin_=True))
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert "Due today: Waits" in page and "No mail server is set" in page
+    message = db.session.execute(select(OutboxMessage)).scalar_one()
+    client.post(f"/admin/outbox/{message.id}/cancel")
+    db.session.refresh(message)
+    assert message.cancelled_at is not None
+
+
+def test_weekly_digest_for_a_consultant_with_two_authorities(app, smtp, create_authority,
+                                                             programme, create_user, add_member,
+                                                             authority, at):
+    other = create_authority("Otherton Council", slug="otherton")
+    consultant = create_user("consultant@example.org", "Connie Consultant")
+    add_member(consultant, authority, Role.CONSULTANT)
+    add_member(consultant, other, Role.CONSULTANT)
+    lead = create_user("lead@example.org", "Lee Lead")
+    add_member(lead, authority, Role.LEAD)
+    champion = create_user("champ@example.org")
+    add_member(champion, authority, Role.CHAMPION)
+    from tracker.models import Programme
+    other_programme = db.session.execute(select(Programme).where(
+        Programme.authority_id == other.id)).scalar_one()
+    actions.create_action(programme, title="Late in Testshire", actor=None, owner=lead,
+                          due_date=TODAY - timedelta(days=5))
+    actions.create_action(other_programme, title="Soon in Otherton", actor=None,
+                          owner_name="Head of Service", due_date=TODAY + timedelta(days=4))
+    plan.create_milestone(other_programme, None, title="Otherton launch",
+                          target_date=TODAY + timedelta(days=20))
+    db.session.commit()
+    counts = run_once(app)  # Monday is digest day by default
+    assert counts["digests"] == 2
+    digests = {m.rcpt_tos[0]: m.content.decode() for m in smtp.messages
+               if "Your Homeward week" in m.content.decode()}
+    assert set(digests) == {"consultant@example.org", "lead@example.org"}
+    mail = digests["consultant@example.org"]
+    for text in ("Testshire County Council", "Otherton Council", "Late in Testshire (5 days overdue)",
+                 "Soon in Otherton", "Otherton launch", "Overdue actions, by owner"):
+        assert text in mail, text
+    assert "Otherton" not in digests["lead@example.org"]
+    assert run_once(app, digest=True)["digests"] == 0  # once a week
+
+
+def test_ten_thousand_due_actions_in_one_pass(app, programme, member, at):
+    owners = [member(Role.STEERING) for _ in range(20)]
+    db.session.execute(Action.__table__.insert(), [
+        {"programme_id": programme.id, "title": f"Action {i}", "details": "",
+         "owner_id": owners[i % 20].id, "owner_name": "", "dropped_reason": "",
+         "due_date": TODAY + timedelta(days=i % 5 - 2), "status": "open",
+         "created_at": clock.now(), "updated_at": clock.now(), "version": 1}
+        for i in range(10_000)])
+    db.session.commit()
+    started = time.perf_counter()
+    queued = jobs.queue_reminders()
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    assert jobs.queue_reminders() == 0
+    again = time.perf_counter() - started
+    print(f"\n10,000 due actions: queued {queued} in {first:.1f}s; rerun {again:.1f}s")
+    assert queued == 10_000
+    assert first < 60 and again < 10
+
+
+def test_send_due_command(runner, programme, member, at):
+    owner = member(Role.STEERING)
+    actions.create_action(programme, title="By hand", actor=None, owner=owner, due_date=TODAY)
+    db.session.commit()
+    result = runner.invoke(args=["send-due", "--no-digest"])
+    assert result.exit_code == 0, result.output
+    assert "Queued 1 reminders and 0 digests" in result.output
+    assert "No MAIL_SERVER is set" in result.output
+
+
+def test_scheduler_has_its_jobs(app):
+    from tracker.scheduler import build
+
+    jobs_by_id = {job.id: job for job in build(app).get_jobs()}
+    assert set(jobs_by_id) == {"reminders", "digest", "deliver"}
+    assert "hour='7'" in str(jobs_by_id["reminders"].trigger)
+    assert "day_of_week='mon'" in str(jobs_by_id["digest"].trigger)
+
+
+def test_email_choices_on_the_account_page(client, auth, member):
+    user = member(Role.STEERING)
+    auth.login(user)
+    bad = client.post("/account", data={"form": "notifications",
+                                         "notifications-reminder_days_before": "30"})
+    assert "Enter a number of days from 1 to 14" in bad.get_data(as_text=True)
+    client.post("/account", data={"form": "notifications",
+                                  "notifications-reminder_days_before": "5",
+                                  "notifications-email_digest": "y"})
+    db.session.refresh(user)
+    assert (user.reminder_days_before, user.email_reminders, user.email_digest) == (5, False, True)

@@ -1,0 +1,83 @@
+"""Putting messages in the outbox, once each.
+
+A message's key says which reminder or digest it is (e.g. "reminder:due:42:2026-11-23").
+The key is unique in the table, and inserts that meet an existing key are skipped by the
+database itself, so reruns, retries and a second scheduler never queue a message twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from tracker import clock
+from tracker.extensions import db
+from tracker.models import OutboxMessage, User
+
+
+@dataclass(frozen=True)
+class Draft:
+    key: str
+    kind: str
+    recipient: User
+    template: str  # templates/email/<template>.txt and .html
+    context: dict
+    link: str = ""
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for an email, from BASE_URL: the scheduler has no request to take
+    the host from."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
+                                       url_scheme=base.scheme or "https")
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def _render(draft: Draft) -> dict:
+    context = {**draft.context, "recipient": draft.recipient, "link": draft.link,
+               "preferences_url": external_url("auth.account") + "#notifications"}
+    subject = render_template(f"email/{draft.template}.subject.txt", **context).strip()
+    return {
+        "key": draft.key,
+        "kind": draft.kind,
+        "recipient_id": draft.recipient.id,
+        "to_address": draft.recipient.email,
+        "subject": subject[:300],
+        "body_text": render_template(f"email/{draft.template}.txt", **context),
+        "body_html": render_template(f"email/{draft.template}.html", subject=subject, **context),
+        "link": draft.link,
+        "created_at": clock.now(),
+        "next_attempt_at": clock.now(),
+        "attempts": 0,
+        "last_error": "",
+    }
+
+
+def queue(drafts: list[Draft]) -> int:
+    """Queue the drafts whose keys are new; returns how many were new. Rendering is skipped
+    for keys already in the outbox, so a rerun costs one query per batch."""
+    if not drafts:
+        return 0
+    taken = set()
+    keys = [d.key for d in drafts]
+    for start in range(0, len(keys), 500):
+        taken.update(db.session.execute(
+            select(OutboxMessage.key).where(OutboxMessage.key.in_(keys[start:start + 500]))
+        ).scalars())
+    rows = [_render(d) for d in drafts if d.key not in taken]
+    if not rows:
+        return 0
+    dialect = db.engine.dialect.name
+    statement = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect, insert)(
+        OutboxMessage)
+    if dialect in ("postgresql", "sqlite"):
+        # Another scheduler may have queued the same key since we looked: skip, do not fail.
+        statement = statement.on_conflict_do_nothing(index_elements=["key"])
+    result = db.session.connection().execute(statement, rows)
+    db.session.commit()
+    return result.rowcount if result.rowcount >= 0 else len(rows)

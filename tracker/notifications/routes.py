@@ -1,0 +1,22 @@
+"""A person's own notifications, in the app: everything the outbox holds for them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import OutboxMessage
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.get("/notifications")
+@login_required
+def mine():
+    page = db.paginate(
+        select(OutboxMessage).where(OutboxMessage.recipient_id == current_user.id)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),
+        page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+    return render_template("notifications/mine.html", page=page)
