@@ -1,0 +1,142 @@
+"""The consultant's portfolio, the checklist matrix and time in phase."""
+
+import csv
+import io
+import time
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tracker import clock
+from tracker.actions import services as actions
+from tracker.checklist import services as checklist
+from tracker.extensions import db
+from tracker.models import ChecklistTask, Programme, Role, TaskStatus
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 23, 12, 0))
+
+
+def _programme(authority):
+    return db.session.execute(select(Programme).where(Programme.authority_id == authority.id)
+                              ).scalar_one()
+
+
+def _consultant_of(n, create_authority, create_user, add_member, auth):
+    consultant = create_user("consultant@example.org", "Connie Consultant")
+    authorities = []
+    for i in range(n):
+        authority = create_authority(f"Council {i:03d}", slug=f"council-{i:03d}")
+        add_member(consultant, authority, Role.CONSULTANT)
+        authorities.append(authority)
+    auth.login(consultant)
+    return consultant, authorities
+
+
+def test_portfolio_lists_only_the_consultants_authorities(client, auth, create_authority,
+                                                          create_user, add_member):
+    _, (first, second) = _consultant_of(2, create_authority, create_user, add_member, auth)
+    create_authority("Not Theirs Council", slug="not-theirs")
+    programme = _programme(second)
+    for i in range(3):
+        actions.create_action(programme, title=f"Late {i}", actor=None, owner_name="Someone",
+                              due_date=TODAY - timedelta(days=2))
+    checklist.set_current_phase(programme, 2, None)
+    db.session.commit()
+    page = client.get("/portfolio").get_data(as_text=True)
+    assert "Council 000" in page and "Council 001" in page and "Not Theirs" not in page
+    assert "Phase 2: Pilot and scale-up" in page
+    by_overdue = client.get("/portfolio?sort=overdue").get_data(as_text=True)
+    table = by_overdue[by_overdue.index("<tbody"):]
+    assert table.index("Council 001") < table.index("Council 000")
+    assert 'href="/a/council-001/actions?rag=red"' in by_overdue
+
+
+def test_consultants_land_on_their_portfolio(client, auth, create_authority, create_user,
+                                             add_member):
+    _consultant_of(2, create_authority, create_user, add_member, auth)
+    assert client.get("/").headers["Location"] == "/portfolio"
+
+
+def test_portfolio_is_404_for_everyone_else(client, signed_in):
+    signed_in(Role.LEAD)
+    for url in ("/portfolio", "/portfolio/matrix", "/portfolio/matrix.csv", "/portfolio/phases"):
+        assert client.get(url).status_code == 404
+
+
+def test_matrix_shows_which_tasks_are_skipped(client, auth, create_authority, create_user,
+                                              add_member):
+    _, authorities = _consultant_of(3, create_authority, create_user, add_member, auth)
+    for authority in authorities[:2]:
+        task = db.session.execute(select(ChecklistTask).where(
+            ChecklistTask.programme_id == _programme(authority).id, ChecklistTask.phase == 1,
+            ChecklistTask.number == 5)).scalar_one()
+        task.status = TaskStatus.DONE
+    db.session.commit()
+    page = client.get("/portfolio/matrix").get_data(as_text=True)
+    assert "Phase 1 Task 5:" in page and "Council 002" in page
+    rows = list(csv.reader(io.StringIO(client.get("/portfolio/matrix.csv").get_data(as_text=True)
+                                       .lstrip("\ufeff"))))
+    assert rows[0][:3] == ["phase", "task", "title"] and rows[0][3:] == [
+        "Council 000", "Council 001", "Council 002"]
+    task5 = next(r for r in rows if r[0] == "1" and r[1] == "5")
+    assert task5[3:] == ["done", "done", "not_started"]
+    assert len(rows) == 1 + 16 + 12 + 9
+
+
+def test_time_in_phase(client, auth, create_authority, create_user, add_member):
+    _, (authority,) = _consultant_of(1, create_authority, create_user, add_member, auth)
+    programme = _programme(authority)
+    checklist.set_current_phase(programme, 2, None)
+    db.session.commit()
+    page = client.get("/portfolio/phases").get_data(as_text=True)
+    assert "5 January 2026" in page  # phase 1 started with the programme
+    assert "322" in page  # days from 5 January to 23 November, when phase 2 began
+    assert "0 so far" in page
+
+
+@pytest.mark.parametrize("path", ["/portfolio", "/portfolio/matrix", "/portfolio/phases"])
+def test_portfolio_runs_fixed_queries_for_2_or_20_authorities(client, auth, create_authority,
+                                                              create_user, add_member,
+                                                              count_queries, path):
+    consultant, _ = _consultant_of(2, create_authority, create_user, add_member, auth)
+    with count_queries() as small:
+        assert client.get(path).status_code == 200
+    for i in range(18):
+        authority = create_authority(f"More {i}", slug=f"more-{i}")
+        add_member(consultant, authority, Role.CONSULTANT)
+        actions.create_action(_programme(authority), title="Late", actor=None, owner_name="X",
+                              due_date=TODAY - timedelta(days=1))
+    db.session.commit()
+    with count_queries() as large:
+        assert client.get(path).status_code == 200
+    assert large.count == small.count
+
+
+def test_portfolio_of_150_authorities_is_quick(client, auth, create_user, add_member):
+    from tracker.admin import services as admin
+
+    consultant = create_user("big@example.org", "Busy Consultant")
+    for i in range(150):
+        authority = admin.create_authority(f"Authority {i:03d}", slug=f"authority-{i:03d}",
+                                           start_date=TODAY - timedelta(days=200))
+        admin.add_member(consultant, authority, Role.CONSULTANT)
+        programme = db.session.execute(select(Programme).where(
+            Programme.authority == authority)).scalar_one()
+        for j in range(20):
+            actions.create_action(programme, title=f"Action {j}", actor=None, owner_name="X",
+                                  due_date=TODAY + timedelta(days=j - 10))
+    db.session.commit()
+    auth.login(consultant)
+    client.get("/portfolio")
+    started = time.perf_counter()
+    response = client.get("/portfolio?sort=overdue")
+    elapsed = time.perf_counter() - started
+    print(f"\nportfolio of 150 authorities (3,000 actions, 5,550 tasks): {elapsed:.2f}s")
+    assert response.status_code == 200 and "Authority 149" in response.get_data(as_text=True)
+    assert elapsed < 5

@@ -1,0 +1,149 @@
+"""Outcome tracking: the trend page with the Annex 2 questions, entering and correcting a
+quarter's figures, and CSV import and export."""
+
+from __future__ import annotations
+
+from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tracker import audit, clock
+from tracker.extensions import db
+from tracker.forms import choices, save_versioned
+from tracker.models import OutcomeQuarter
+from tracker.outcomes import forms, questions, services
+from tracker.permissions import Permission, requires
+from tracker.tenancy import authority_blueprint, get_in_programme_or_404
+
+bp = authority_blueprint("outcomes", __name__, "/outcomes")
+
+
+@bp.get("")
+def index():
+    rows = services.views(services.quarters(g.programme.id))
+    guide = questions.current()
+    return render_template(
+        "outcomes/index.html", rows=rows, guide=guide, figures=services.FIGURES,
+        charts=services.charts(rows, guide) if rows else {},
+        summary=services.summarise([v.row for v in rows]),
+    )
+
+
+def _default_quarter(entered: set) -> str:
+    """The quarter after the latest entered, or the latest ended: usually the one due."""
+    offered = services.quarters_offered()
+    if entered:
+        following = max(entered).next()
+        if following in offered and following not in entered:
+            return following.key
+    return offered[0].key if offered[0] not in entered else ""
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.ENTER_OUTCOMES)
+def new():
+    entered = {r.period for r in services.quarters(g.programme.id)}
+    offered = [p for p in services.quarters_offered() if p not in entered]
+    form = forms.QuarterForm(data={"quarter": _default_quarter(entered)})
+    form.quarter.choices = choices([("", "Choose a quarter")]
+                                   + [(p.key, p.label) for p in offered])
+    if form.is_submitted():
+        # Both checks run, so every problem is shown at once.
+        valid = form.validate()
+        period = _chosen_period(form, entered)
+        if valid and period is not None:
+            row = services.create_quarter(g.programme, period, actor=current_user,
+                                          notes=form.notes.data, **form.figures())
+            db.session.commit()
+            flash(f"Figures saved for {row.period.label}.", "success")
+            return redirect(url_for(".index"))
+    return render_template("outcomes/edit.html", form=form, row=None, stale=None,
+                           history=[]), 400 if form.errors else 200
+
+
+def _chosen_period(form, entered: set):
+    value = form.quarter.data or ""
+    if not value:
+        form.quarter.errors.append("Choose the quarter these figures are for")
+        return None
+    try:
+        period = services.parse_quarter(value)
+    except ValueError:
+        form.quarter.errors.append("Choose the quarter these figures are for")
+        return None
+    problem = services.check_period(period)
+    if problem is None and period in entered:
+        problem = f"Figures for {period.short_label} are already entered: change them instead"
+    if problem:
+        form.quarter.errors.append(problem)
+        return None
+    return period
+
+
+@bp.route("/<int:quarter_id>/edit", methods=["GET", "POST"])
+@requires(Permission.ENTER_OUTCOMES)
+def edit(quarter_id: int):
+    row = get_in_programme_or_404(OutcomeQuarter, quarter_id)
+    form = forms.QuarterForm(data={**{f.key: getattr(row, f.key) for f in services.FIGURES},
+                                   "notes": row.notes})
+    del form.quarter
+    stale = None
+    if form.validate_on_submit():
+        changed, stale = save_versioned(
+            lambda: services.update_quarter(row, seen_version=form.version.data,
+                                            actor=current_user, notes=form.notes.data,
+                                            **form.figures()),
+            row, form)
+        if stale is None:
+            flash(f"Figures saved for {row.period.label}." if changed else "No changes to save.",
+                  "success")
+            return redirect(url_for(".index"))
+    elif not form.is_submitted():
+        form.version.set(row.version)
+    status = 409 if stale is not None else (400 if form.errors else 200)
+    return render_template("outcomes/edit.html", form=form, row=row, stale=stale,
+                           history=audit.history(services.QUARTER, row.id)), status
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires(Permission.ENTER_OUTCOMES)
+def import_csv():
+    form = forms.ImportForm()
+    rows = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        text = form.csv_text.data
+        if upload and upload.filename:
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                form.file.errors.append("The file must be a CSV saved as UTF-8")
+                text = None
+        elif not text:
+            form.file.errors.append("Choose a CSV file to import")
+        if text:
+            rows = services.parse_import(text, g.programme.id)
+            ok = not any(r.problems for r in rows)
+            if ok and request.form.get("confirm") and not (upload and upload.filename):
+                created, changed = services.import_rows(g.programme, rows, current_user)
+                db.session.commit()
+                flash(f"{created} quarter{'s' if created != 1 else ''} added, {changed} "
+                      f"changed.", "success")
+                return redirect(url_for(".index"))
+            form.csv_text.data = text
+    status = 400 if (form.errors or (rows and any(r.problems for r in rows))) else 200
+    return render_template("outcomes/import.html", form=form, rows=rows,
+                           figures=services.FIGURES, columns=services.CSV_COLUMNS), status
+
+
+@bp.get("/template.csv")
+def import_template():
+    return Response(services.import_template(), mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             'attachment; filename="outcomes-template.csv"'})
+
+
+@bp.get("/export.csv")
+def export():
+    filename = f"{g.authority.slug}-outcomes-{clock.today().isoformat()}.csv"
+    return Response(services.export_csv(services.quarters(g.programme.id)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,668 @@
+"""Outcome tracking (Checklist Annex 2): a programme's quarterly aggregate figures, the rules
+that keep them consistent, re-entry rates against the national figures, the trend charts,
+CSV import and export, and the summary the steering-group report shows.
+
+The rules live in `check_figures`, which both the form and the CSV import use, so a figure
+refused in one is refused in the other with the same words.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import select
+
+from tracker import audit, clock
+from tracker.extensions import db
+from tracker.models import FinancialQuarter, OutcomeQuarter, Programme, User
+from tracker.outcomes import questions
+
+QUARTER = "outcome_quarter"
+MAX_COUNT = 100_000
+# How far back the form offers quarters: five years gives a baseline from before the rollout.
+QUARTERS_OFFERED = 20
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str  # the model attribute and the CSV column
+    label: str  # the form's question
+    heading: str  # short, for tables and messages
+    hint: str
+    required: bool = True
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("returned_home", "Children who stopped being looked after by returning home",
+           "Children who returned home",
+           "During the quarter, to parents or relatives. The SSDA903 return records these."),
+    Figure("framework_cases", "Of them, children worked with using the Framework",
+           "Framework cases", "Returns where the Reunification Practice Framework was used."),
+    Figure("unplanned_returns", "Of them, unplanned returns", "Unplanned returns",
+           "Returns the authority and family could not prepare for, for example when a "
+           "placement ended suddenly."),
+    Figure("returned_s20", "Of them, children who had been accommodated under section 20",
+           "Section 20", "Voluntary accommodation with the parents' agreement."),
+    Figure("returned_care_order", "Of them, children who had been on a care order",
+           "Care order", "Interim or full care orders."),
+    Figure("reentered_3_months", "Returns that broke down within 3 months",
+           "Broke down within 3 months",
+           "Children from this quarter's returns who came back into care within 3 months of "
+           "going home. Leave blank until you know.", required=False),
+    Figure("framework_reentered_3_months", "Of the returns that broke down within 3 months, "
+           "Framework cases",
+           "Framework cases that broke down within 3 months",
+           "Leave blank only if the 3-month figure is blank.", required=False),
+    Figure("reentered_12_months", "Returns that broke down within 12 months",
+           "Broke down within 12 months",
+           "Including those within 3 months. Leave blank until 12 months have passed.",
+           required=False),
+    Figure("framework_reentered_12_months", "Of the returns that broke down within 12 months, "
+           "Framework cases",
+           "Framework cases that broke down within 12 months",
+           "Leave blank only if the 12-month figure is blank.", required=False),
+    Figure("repeat_breakdowns", "Repeat breakdowns", "Repeat breakdowns",
+           "Of the returns that broke down, those that were a child's second or later return "
+           "home to break down.", required=False),
+    Figure("not_returned_risk",
+           "Children not returned home because the assessment showed the risk was too high",
+           "Not returned: risk too high",
+           "Decided during the quarter. Not returning a child when the risk is too high is a "
+           "good outcome for that child."),
+)
+FIGURE = {f.key: f for f in FIGURES}
+CSV_COLUMNS = ["quarter", *FIGURE, "notes"]
+
+QUARTER_FIELDS = {f.key: (f.heading, None) for f in FIGURES} | {"notes": ("Notes", None)}
+
+
+# -- reading figures -----------------------------------------------------------------------------
+
+def parse_count(text: str | None, figure: Figure) -> int | None:
+    """A count as typed: whole, 0 or more, commas allowed. ValueError carries the message."""
+    value = (text or "").strip().replace(",", "")
+    if not value:
+        if figure.required:
+            raise ValueError(f"Enter the number for {figure.heading.lower()}, or 0")
+        return None
+    if value.startswith("-") and value[1:].isdigit():
+        raise ValueError(f"{figure.heading} must be 0 or more")
+    if not value.isdigit():
+        raise ValueError(f"{figure.heading} must be a whole number, like 12")
+    number = int(value)
+    if number > MAX_COUNT:
+        raise ValueError(f"{figure.heading} must be {MAX_COUNT:,} or fewer")
+    return number
+
+
+def check_figures(values: dict[str, int | None]) -> dict[str, str]:
+    """Problems with a quarter's figures taken together, by figure: parts larger than their
+    wholes, Framework splits without their totals. `values` holds the figures that parsed; a
+    rule about a figure that did not is skipped, as its own message already says what is
+    wrong."""
+    problems: dict[str, str] = {}
+
+    def say(key: str, message: str) -> None:
+        problems.setdefault(key, message)
+
+    def have(*keys: str) -> bool:
+        return all(k in values for k in keys)
+
+    get = values.get
+    returned = get("returned_home")
+    if returned is not None:
+        for key in ("framework_cases", "unplanned_returns", "returned_s20",
+                    "returned_care_order", "reentered_3_months", "reentered_12_months"):
+            value = get(key)
+            if value is not None and value > returned:
+                say(key, f"{FIGURE[key].heading} cannot be more than the {returned} children "
+                         "who returned home")
+        s20, order = get("returned_s20"), get("returned_care_order")
+        if s20 is not None and order is not None and s20 + order > returned:
+            say("returned_care_order",
+                f"Section 20 and care order together ({s20 + order}) cannot be more than the "
+                f"{returned} children who returned home")
+    three, twelve = get("reentered_3_months"), get("reentered_12_months")
+    if three is not None and twelve is not None and twelve < three:
+        say("reentered_12_months", f"Breakdowns within 12 months include the {three} within "
+                                   "3 months, so cannot be fewer")
+    cases = get("framework_cases")
+    for months, total_key in ((3, "reentered_3_months"), (12, "reentered_12_months")):
+        key = f"framework_reentered_{months}_months"
+        if not have(key, total_key):
+            continue
+        part, total = get(key), get(total_key)
+        if total is None and part is not None:
+            say(key, f"Enter the returns that broke down within {months} months first, or "
+                     "leave this blank")
+        elif total is not None and part is None:
+            say(key, f"Enter how many of the {total} returns that broke down within {months} "
+                     "months were Framework cases, or 0")
+        elif part is not None and total is not None and part > total:
+            say(key, f"Framework cases that broke down cannot be more than the {total} returns "
+                     f"that broke down within {months} months")
+        elif part is not None and cases is not None and part > cases:
+            say(key, f"Framework cases that broke down cannot be more than the {cases} "
+                     "Framework cases")
+    fw3, fw12 = get("framework_reentered_3_months"), get("framework_reentered_12_months")
+    if fw3 is not None and fw12 is not None and fw12 < fw3:
+        say("framework_reentered_12_months",
+            f"Framework breakdowns within 12 months include the {fw3} within 3 months, so "
+            "cannot be fewer")
+    if have("repeat_breakdowns", "reentered_3_months", "reentered_12_months"):
+        repeat = get("repeat_breakdowns")
+        broke = twelve if twelve is not None else three
+        if repeat is not None and broke is None:
+            say("repeat_breakdowns", "Enter the returns that broke down first, or leave this "
+                                     "blank")
+        elif repeat is not None and broke is not None and repeat > broke:
+            say("repeat_breakdowns", f"Repeat breakdowns cannot be more than the {broke} "
+                                     "returns that broke down")
+    return problems
+
+
+def parse_quarter(text: str) -> FinancialQuarter:
+    """2026-27 Q2, 2026–27 Q2, 2026/27 Q2 or 2026-Q2. ValueError carries the message."""
+    match = re.fullmatch(r"(\d{4})\s*(?:[-–/]\s*(\d{2}|\d{4}))?\s*[-–]?\s*Q([1-4])",
+                         text.strip(), flags=re.IGNORECASE)
+    if not match:
+        raise ValueError(f"{text.strip()!r} is not a financial quarter like 2026-27 Q2")
+    year, second, quarter = int(match[1]), match[2], int(match[3])
+    if second and int(second) not in (year + 1, (year + 1) % 100):
+        raise ValueError(f"{text.strip()!r}: a financial year runs from {year} to {year + 1}")
+    return FinancialQuarter(year, quarter)
+
+
+def latest_ended(today: date | None = None) -> FinancialQuarter:
+    return FinancialQuarter.containing(today or clock.today()).previous()
+
+
+def quarters_offered(today: date | None = None) -> list[FinancialQuarter]:
+    """Ended quarters a form may enter, newest first: figures for a quarter still running
+    would be partial and read as a fall."""
+    found = [latest_ended(today)]
+    while len(found) < QUARTERS_OFFERED:
+        found.append(found[-1].previous())
+    return found
+
+
+def check_period(period: FinancialQuarter, today: date | None = None) -> str | None:
+    if period > latest_ended(today):
+        return f"{period.short_label} has not ended yet: enter its figures once it has"
+    return None
+
+
+# -- saving -----------------------------------------------------------------------------------
+
+def quarters(programme_id: int) -> list[OutcomeQuarter]:
+    """Every quarter entered, oldest first, in one query."""
+    return list(db.session.execute(
+        select(OutcomeQuarter).where(OutcomeQuarter.programme_id == programme_id)
+        .order_by(OutcomeQuarter.year, OutcomeQuarter.quarter)).scalars())
+
+
+def _refuse_inconsistent(figures: dict[str, int | None]) -> None:
+    """Forms and the import say this at the field first; this stops any other caller."""
+    problems = check_figures(figures)
+    if problems:
+        raise ValueError("; ".join(problems.values()))
+
+
+def create_quarter(programme: Programme, period: FinancialQuarter, *, actor: User | None,
+                   notes: str = "", **figures: int | None) -> OutcomeQuarter:
+    _refuse_inconsistent(figures)
+    row = OutcomeQuarter(programme_id=programme.id, year=period.year, quarter=period.quarter,
+                         notes=notes, **figures)
+    db.session.add(row)
+    db.session.flush()
+    audit.record(QUARTER, row.id, "created", programme_id=programme.id, actor=actor,
+                 summary=f"Figures entered for {period.label}")
+    return row
+
+
+def update_quarter(row: OutcomeQuarter, *, seen_version: int | None, actor: User,
+                   **values) -> bool:
+    """Change a quarter's figures; False when nothing changed. StaleEdit when someone else
+    saved it after `seen_version` was read."""
+    audit.refuse_if_stale(row, QUARTER, seen_version)
+    _refuse_inconsistent({f.key: values.get(f.key, getattr(row, f.key)) for f in FIGURES})
+    before = audit.snapshot(row, QUARTER_FIELDS)
+    for key, value in values.items():
+        setattr(row, key, value)
+    changes = audit.diff(before, audit.snapshot(row, QUARTER_FIELDS), QUARTER_FIELDS)
+    if not changes:
+        return False
+    db.session.flush()
+    audit.record(QUARTER, row.id, "updated", programme_id=row.programme_id, changes=changes,
+                 actor=actor)
+    return True
+
+
+# -- rates and views ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rate:
+    """`part` of `whole`, e.g. 9 of 81 returns broke down."""
+
+    part: int
+    whole: int
+
+    @property
+    def percent(self) -> Decimal:
+        return Decimal(self.part) * 100 / Decimal(self.whole)
+
+    @property
+    def shown(self) -> str:
+        return f"{self.percent.quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
+
+    def __str__(self) -> str:
+        return f"{self.part} of {self.whole} ({self.shown})"
+
+
+def rate(part: int | None, whole: int | None) -> Rate | None:
+    if part is None or not whole:
+        return None
+    return Rate(part, whole)
+
+
+@dataclass(frozen=True)
+class QuarterView:
+    row: OutcomeQuarter
+
+    @property
+    def period(self) -> FinancialQuarter:
+        return self.row.period
+
+    @property
+    def others(self) -> int:
+        return self.row.returned_home - self.row.framework_cases
+
+    def reentry(self, months: int) -> Rate | None:
+        return rate(getattr(self.row, f"reentered_{months}_months"), self.row.returned_home)
+
+    def framework_reentry(self, months: int) -> Rate | None:
+        return rate(getattr(self.row, f"framework_reentered_{months}_months"),
+                    self.row.framework_cases)
+
+    def others_reentry(self, months: int) -> Rate | None:
+        total = getattr(self.row, f"reentered_{months}_months")
+        framework = getattr(self.row, f"framework_reentered_{months}_months")
+        if total is None or framework is None:
+            return None
+        return rate(total - framework, self.others)
+
+    @property
+    def framework_share(self) -> Rate | None:
+        return rate(self.row.framework_cases, self.row.returned_home)
+
+
+def views(rows: Iterable[OutcomeQuarter]) -> list[QuarterView]:
+    return [QuarterView(r) for r in rows]
+
+
+# -- the summary the steering-group report shows ------------------------------------------------
+
+@dataclass(frozen=True)
+class OutcomeSummary:
+    """The latest four quarters entered, and re-entry over the latest four whose figures are
+    known (12-month figures lag the others by a year)."""
+
+    latest: FinancialQuarter
+    first: FinancialQuarter
+    quarters: int
+    returned_home: int
+    framework: Rate | None
+    not_returned_risk: int
+    unplanned: Rate | None
+    reentry_3: Rate | None
+    reentry_3_span: tuple[FinancialQuarter, FinancialQuarter] | None
+    reentry_12: Rate | None
+    reentry_12_span: tuple[FinancialQuarter, FinancialQuarter] | None
+    framework_12: Rate | None
+    others_12: Rate | None
+    benchmarks: dict[str, questions.Benchmark]
+
+
+def _pooled(chosen: Sequence[QuarterView], months: int, kind: str) -> Rate | None:
+    """One rate over several quarters: the parts added up over the wholes added up, from the
+    quarters where that rate is known."""
+    rates = [r for r in (getattr(v, kind)(months) for v in chosen) if r is not None]
+    if not rates:
+        return None
+    return rate(sum(r.part for r in rates), sum(r.whole for r in rates))
+
+
+def summarise(rows: Sequence[OutcomeQuarter]) -> OutcomeSummary | None:
+    if not rows:
+        return None
+    all_views = views(sorted(rows, key=lambda r: (r.year, r.quarter)))
+    recent = all_views[-4:]
+
+    def known(months: int) -> list[QuarterView]:
+        return [v for v in all_views if getattr(v.row, f"reentered_{months}_months") is not None
+                ][-4:]
+
+    def span(chosen: list[QuarterView]):
+        return (chosen[0].period, chosen[-1].period) if chosen else None
+
+    three, twelve = known(3), known(12)
+    returned = sum(v.row.returned_home for v in recent)
+    return OutcomeSummary(
+        latest=recent[-1].period,
+        first=recent[0].period,
+        quarters=len(recent),
+        returned_home=returned,
+        framework=rate(sum(v.row.framework_cases for v in recent), returned),
+        not_returned_risk=sum(v.row.not_returned_risk for v in recent),
+        unplanned=rate(sum(v.row.unplanned_returns for v in recent), returned),
+        reentry_3=_pooled(three, 3, "reentry"),
+        reentry_3_span=span(three),
+        reentry_12=_pooled(twelve, 12, "reentry"),
+        reentry_12_span=span(twelve),
+        framework_12=_pooled(twelve, 12, "framework_reentry"),
+        others_12=_pooled(twelve, 12, "others_reentry"),
+        benchmarks=questions.current().benchmarks,
+    )
+
+
+def latest_outcomes(programme: Programme) -> OutcomeSummary | None:
+    """For the steering-group report: the latest figures, in one query."""
+    return summarise(quarters(programme.id))
+
+
+# -- charts -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    text: str  # the value as a reader sees it, for the point's tooltip
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str  # names the line's style: solid, dashed, markers
+    name: str
+    points: tuple[Point | None, ...]
+
+    @property
+    def runs(self) -> list[list[Point]]:
+        """Unbroken stretches: a quarter with no figure breaks the line rather than joining
+        across it."""
+        runs: list[list[Point]] = [[]]
+        for p in self.points:
+            if p is None:
+                if runs[-1]:
+                    runs.append([])
+            else:
+                runs[-1].append(p)
+        return [r for r in runs if r]
+
+
+@dataclass(frozen=True)
+class Reference:
+    name: str  # for the legend
+    label: str  # beside the line, in the chart's right margin
+    y: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    desc: str
+    x_ticks: tuple[tuple[float, str, str], ...]
+    y_ticks: tuple[tuple[float, str], ...]
+    series: tuple[Series, ...]
+    references: tuple[Reference, ...] = ()
+    note: str = ""  # what the chart leaves out, e.g. quarters not known yet
+    width: int = 640
+    height: int = 300
+    left: int = 48
+    right: int = 16
+    top: int = 16
+    bottom: int = 52
+
+    @property
+    def plot_right(self) -> int:
+        return self.width - self.right
+
+    @property
+    def plot_bottom(self) -> int:
+        return self.height - self.bottom
+
+
+def _nice_max(value: float, percent: bool) -> tuple[float, float]:
+    """An axis top and tick step that hold `value` with a little room."""
+    steps = (5, 10, 20, 25) if percent else (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
+    for step in steps:
+        top = step * max(1, -(-value // step))
+        if top / step <= 6:
+            return float(top), float(step)
+    step = 10 ** len(str(int(value)))
+    return float(step * max(1, -(-value // step))), float(step)
+
+
+def _chart(key: str, title: str, desc: str, periods: Sequence[FinancialQuarter],
+           lines: Sequence[tuple[str, str, Sequence[float | None]]], *, percent: bool,
+           references: Sequence[tuple[str, str, float]] = (), note: str = "") -> Chart:
+    # Reference lines are labelled in a right margin, clear of the data.
+    base = Chart(key, title, desc, (), (), (), right=100 if references else 16)
+    values = [v for _, _, vs in lines for v in vs if v is not None] + [r for *_, r in references]
+    top, step = _nice_max(max(values, default=0) * (1.1 if percent else 1.0) or 1, percent)
+    if percent:
+        top = min(top, 100.0)  # room above the highest rate, but never past 100%
+    width = base.plot_right - base.left
+    height = base.plot_bottom - base.top
+    gap = width / max(len(periods), 1)
+
+    def x(i: int) -> float:
+        return round(base.left + gap * (i + 0.5), 1)
+
+    def y(v: float) -> float:
+        return round(base.plot_bottom - height * v / top, 1)
+
+    def text(v: float) -> str:
+        return f"{v:.0f}%" if percent else f"{v:.0f}"
+
+    series = tuple(
+        Series(skey, name, tuple(None if v is None else Point(x(i), y(v), text(v))
+                                 for i, v in enumerate(vs)))
+        for skey, name, vs in lines)
+    ticks = []
+    v = 0.0
+    while v <= top:
+        ticks.append((y(v), text(v)))
+        v += step
+    return Chart(
+        key, title, desc,
+        tuple((x(i), f"Q{p.quarter}", p.year_label) for i, p in enumerate(periods)),
+        tuple(ticks), series,
+        tuple(Reference(name, label, y(value)) for name, label, value in references),
+        note, right=base.right,
+    )
+
+
+def periods_text(periods: Sequence[FinancialQuarter]) -> str:
+    """2025–26 Q3 to 2026–27 Q2, with unbroken runs of quarters joined."""
+    runs: list[list[FinancialQuarter]] = []
+    for p in sorted(periods):
+        if runs and runs[-1][-1].next() == p:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    parts = [r[0].short_label if len(r) == 1 else f"{r[0].short_label} to {r[-1].short_label}"
+             for r in runs]
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else ""
+
+
+def _not_known(rows: Sequence[QuarterView], months: int) -> list[FinancialQuarter]:
+    return [v.period for v in rows if getattr(v.row, f"reentered_{months}_months") is None]
+
+
+def _percent(r: Rate | None) -> float | None:
+    return None if r is None else float(r.percent)
+
+
+def charts(rows: Sequence[QuarterView], guide: questions.TrackingGuide) -> dict[str, Chart]:
+    """The trend charts, keyed as the tracking questions name them."""
+    periods = [v.period for v in rows]
+    span = f"{periods[0].short_label} to {periods[-1].short_label}" if periods else ""
+    b3 = guide.benchmarks["reentry_3_months"].percent
+    b12 = guide.benchmarks["reentry_12_months"].percent
+    unknown_3, unknown_12 = _not_known(rows, 3), _not_known(rows, 12)
+    reentry_note = "; ".join(
+        f"within {months} months for {periods_text(unknown)}"
+        for months, unknown in ((3, unknown_3), (12, unknown_12)) if unknown)
+    return {
+        "returns": _chart(
+            "returns", "Children returning home each quarter",
+            f"Children who returned home, of whom Framework cases, and children not returned "
+            f"because the risk was too high, {span}. The table below gives the figures.",
+            periods, [
+                ("solid", "Returned home", [v.row.returned_home for v in rows]),
+                ("dashed", "Framework cases", [v.row.framework_cases for v in rows]),
+                ("dotted", "Not returned: risk too high", [v.row.not_returned_risk for v in rows]),
+            ], percent=False),
+        "reentry": _chart(
+            "reentry", "Returns that broke down, against the national figures",
+            f"Percentage of each quarter's returns home that broke down within 3 and within 12 "
+            f"months, {span}, with the national rates of {b3}% and {b12}% as flat lines. "
+            "The table below gives the figures.",
+            periods, [
+                ("solid", "Within 3 months", [_percent(v.reentry(3)) for v in rows]),
+                ("dashed", "Within 12 months", [_percent(v.reentry(12)) for v in rows]),
+            ], percent=True,
+            references=[(f"National rate, 3 months ({b3}%)", f"National {b3}%", b3),
+                        (f"National rate, 12 months ({b12}%)", f"National {b12}%", b12)],
+            note=f"Not known yet: {reentry_note}." if reentry_note else ""),
+        "framework": _chart(
+            "framework", "Breakdowns within 12 months: Framework cases and the rest",
+            f"Percentage of Framework cases and of other returns home that broke down within 12 "
+            f"months, {span}, with the national rate of {b12}% as a flat line. The table below "
+            "gives the figures.",
+            periods, [
+                ("solid", "Framework cases", [_percent(v.framework_reentry(12)) for v in rows]),
+                ("dashed", "Other returns", [_percent(v.others_reentry(12)) for v in rows]),
+            ], percent=True,
+            references=[(f"National rate, 12 months ({b12}%)", f"National {b12}%", b12)],
+            note=(f"Not known yet for {periods_text(unknown_12)}: 12 months have not passed "
+                  "since those children went home." if unknown_12 else "")),
+    }
+
+
+# -- CSV ----------------------------------------------------------------------------------------
+
+def export_csv(rows: Iterable[OutcomeQuarter]) -> str:
+    """The import's own columns, so an export edited in a spreadsheet imports back."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for r in rows:
+        writer.writerow([r.period.short_label.replace("–", "-"),
+                         *("" if getattr(r, k) is None else getattr(r, k) for k in FIGURE),
+                         r.notes])
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    column: str
+    message: str
+
+
+@dataclass
+class ImportRow:
+    line: int
+    values: dict[str, str]
+    problems: list[CellProblem] = field(default_factory=list)
+    period: FinancialQuarter | None = None
+    figures: dict[str, int | None] = field(default_factory=dict)
+    notes: str = ""
+    existing: OutcomeQuarter | None = None
+
+    def bad(self, column: str) -> str:
+        return "; ".join(p.message for p in self.problems if p.column == column)
+
+
+def parse_import(text: str, programme_id: int, today: date | None = None) -> list[ImportRow]:
+    """Every row with every problem, each naming its column; nothing is saved here."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    headers = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("quarter", *(f.key for f in FIGURES if f.required))
+               if c not in headers]
+    if missing:
+        return [ImportRow(1, {}, [CellProblem(
+            "", f"The first row must name the columns. Missing: {', '.join(missing)}. "
+                f"Columns you can use: {', '.join(CSV_COLUMNS)}")])]
+    unknown = [h for h in headers if h and h not in CSV_COLUMNS]
+    existing = {r.period: r for r in quarters(programme_id)}
+    rows: list[ImportRow] = []
+    seen: dict[FinancialQuarter, int] = {}
+    for number, raw in enumerate(reader, start=2):
+        values = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()
+                  if k is not None}
+        if not any(values.values()):
+            continue
+        row = ImportRow(number, values, notes=values.get("notes", "")[:5000])
+        if unknown and not rows:
+            row.problems.append(CellProblem("", f"Unknown column(s) {', '.join(unknown)}: use "
+                                                f"{', '.join(CSV_COLUMNS)}"))
+        try:
+            row.period = parse_quarter(values.get("quarter", ""))
+        except ValueError as exc:
+            message = str(exc) if values.get("quarter") else "Enter the quarter, like 2026-27 Q2"
+            row.problems.append(CellProblem("quarter", message))
+        if row.period is not None:
+            late = check_period(row.period, today)
+            if late:
+                row.problems.append(CellProblem("quarter", late))
+            elif row.period in seen:
+                row.problems.append(CellProblem(
+                    "quarter", f"{row.period.short_label} is also in row {seen[row.period]}"))
+            seen.setdefault(row.period, number)
+            row.existing = existing.get(row.period)
+        for figure in FIGURES:
+            try:
+                row.figures[figure.key] = parse_count(values.get(figure.key), figure)
+            except ValueError as exc:
+                row.problems.append(CellProblem(figure.key, str(exc)))
+        parsed = {k: v for k, v in row.figures.items()
+                  if not any(p.column == k for p in row.problems)}
+        for key, message in check_figures(parsed).items():
+            row.problems.append(CellProblem(key, message))
+        # Listed in the file's column order, as a person reads along the row.
+        row.problems.sort(key=lambda p: CSV_COLUMNS.index(p.column)
+                          if p.column in CSV_COLUMNS else -1)
+        rows.append(row)
+    if not rows:
+        return [ImportRow(2, {}, [CellProblem("", "The file has no quarters in it")])]
+    return rows
+
+
+def import_rows(programme: Programme, rows: list[ImportRow], actor: User) -> tuple[int, int]:
+    """(created, changed). Quarters already entered take the file's figures."""
+    assert not any(r.problems for r in rows), "import only rows without problems"
+    created = changed = 0
+    for row in rows:
+        assert row.period is not None
+        if row.existing is None:
+            create_quarter(programme, row.period, actor=actor, notes=row.notes, **row.figures)
+            created += 1
+        else:
+            changed += update_quarter(row.existing, seen_version=None, actor=actor,
+                                      notes=row.notes, **row.figures)
+    return created, changed
+
+
+def import_template(today: date | None = None) -> str:
+    example = latest_ended(today).short_label.replace("–", "-")
+    return ("\ufeff" + ",".join(CSV_COLUMNS) + "\r\n"
+            + f"{example},21,14,3,8,12,,,,,,4,From the SSDA903 return\r\n")

@@ -1,0 +1,190 @@
+"""The consultant's portfolio: every authority they support, side by side.
+
+Every figure is gathered for all the consultant's programmes at once (grouped queries), so
+the page runs the same number of queries for 2 authorities or 150.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+
+from tracker import clock
+from tracker.actions.services import rag_column
+from tracker.extensions import db
+from tracker.models import (
+    Action,
+    AuditEvent,
+    Authority,
+    ChecklistTask,
+    Membership,
+    Programme,
+    ProgrammePhase,
+    Role,
+    TaskStatus,
+    User,
+)
+
+
+@dataclass
+class PhaseFigures:
+    number: int
+    title: str
+    started_on: date | None
+    ended_on: date | None
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def applicable(self) -> int:
+        return sum(self.counts.values()) - self.counts[TaskStatus.NOT_APPLICABLE.value]
+
+    @property
+    def done_percent(self) -> int:
+        done = self.counts[TaskStatus.DONE.value]
+        return round(100 * done / self.applicable) if self.applicable else 0
+
+    def days(self, today: date) -> int | None:
+        if self.started_on is None:
+            return None
+        return ((self.ended_on or today) - self.started_on).days
+
+
+@dataclass
+class PortfolioRow:
+    authority: Authority
+    programme: Programme
+    phases: list[PhaseFigures]
+    overdue_actions: int = 0
+    last_activity: object | None = None
+    # Filled by other areas through `portfolio_column`: e.g. learning sets and postcards.
+    extra: dict[str, Cell] = field(default_factory=dict)
+
+    @property
+    def current(self) -> PhaseFigures:
+        return next(p for p in self.phases if p.number == self.programme.current_phase)
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str | None = None  # an endpoint under the authority, e.g. "meetings.index"
+
+
+# Other areas add columns: fn(programme_ids, today) -> {programme_id: Cell}, registered with
+# the column's heading. Each runs a fixed number of queries for all the programmes at once.
+ColumnSource = Callable[[list[int], date], dict[int, Cell]]
+_COLUMN_SOURCES: list[tuple[str, ColumnSource]] = []
+
+
+def portfolio_column(heading: str) -> Callable[[ColumnSource], ColumnSource]:
+    def register(source: ColumnSource) -> ColumnSource:
+        _COLUMN_SOURCES.append((heading, source))
+        return source
+
+    return register
+
+
+def column_headings() -> list[str]:
+    return [heading for heading, _ in _COLUMN_SOURCES]
+
+
+def supported_programmes(user: User) -> list[tuple[Authority, Programme]]:
+    return list(db.session.execute(
+        select(Authority, Programme)
+        .join(Membership, Membership.authority_id == Authority.id)
+        .join(Programme, Programme.authority_id == Authority.id)
+        .where(Membership.user_id == user.id, Membership.role == Role.CONSULTANT)
+        .order_by(Authority.name)
+    ).all())
+
+
+def rows(user: User, today: date | None = None) -> list[PortfolioRow]:
+    today = today or clock.today()
+    pairs = supported_programmes(user)
+    if not pairs:
+        return []
+    ids = [p.id for _, p in pairs]
+    phases: dict[int, list[PhaseFigures]] = defaultdict(list)
+    for phase in db.session.execute(
+        select(ProgrammePhase).where(ProgrammePhase.programme_id.in_(ids))
+        .order_by(ProgrammePhase.programme_id, ProgrammePhase.number)
+    ).scalars():
+        figures = phases[phase.programme_id]
+        if figures and phase.started_on:
+            figures[-1].ended_on = phase.started_on
+        figures.append(PhaseFigures(phase.number, phase.title, phase.started_on, None))
+    for pid, phase, status, count in db.session.execute(
+        select(ChecklistTask.programme_id, ChecklistTask.phase, ChecklistTask.status, func.count())
+        .where(ChecklistTask.programme_id.in_(ids))
+        .group_by(ChecklistTask.programme_id, ChecklistTask.phase, ChecklistTask.status)
+    ).all():
+        for figures in phases[pid]:
+            if figures.number == phase:
+                figures.counts[status.value] += count
+    overdue = dict(db.session.execute(
+        select(Action.programme_id, func.count())
+        .where(Action.programme_id.in_(ids), rag_column(today) == "red")
+        .group_by(Action.programme_id)
+    ).all())
+    last = dict(db.session.execute(
+        select(AuditEvent.programme_id, func.max(AuditEvent.at))
+        .where(AuditEvent.programme_id.in_(ids)).group_by(AuditEvent.programme_id)
+    ).all())
+    extra: dict[int, dict[str, Cell]] = defaultdict(dict)
+    for heading, source in _COLUMN_SOURCES:
+        for pid, cell in source(ids, today).items():
+            extra[pid][heading] = cell
+    # A phase that started is over when the programme has moved beyond it.
+    out = []
+    for authority, programme in pairs:
+        figures = phases[programme.id]
+        for f in figures:
+            if f.number >= programme.current_phase:
+                f.ended_on = None
+        out.append(PortfolioRow(authority, programme, figures, overdue.get(programme.id, 0),
+                                last.get(programme.id), extra[programme.id]))
+    return out
+
+
+SORTS = {
+    "name": lambda r: r.authority.name.lower(),
+    "phase": lambda r: (r.programme.current_phase, r.current.done_percent),
+    "overdue": lambda r: -r.overdue_actions,
+    "activity": lambda r: r.last_activity or clock.now().replace(year=1970),
+}
+
+
+@dataclass
+class Matrix:
+    authorities: list[Authority]
+    tasks: list[tuple[int, int, str]]  # (phase, number, title)
+    cells: dict[tuple[int, int, int], TaskStatus]  # (programme id, phase, number) -> status
+    programmes: list[Programme]
+
+    def skipped(self, phase: int, number: int) -> int:
+        """How many authorities have not started (or set aside) this task."""
+        return sum(1 for p in self.programmes
+                   if self.cells.get((p.id, phase, number)) in (TaskStatus.NOT_STARTED,
+                                                                 TaskStatus.NOT_APPLICABLE))
+
+
+def matrix(user: User) -> Matrix:
+    """The Checklist's own tasks down the side, the consultant's authorities across."""
+    pairs = supported_programmes(user)
+    ids = [p.id for _, p in pairs]
+    cells: dict[tuple[int, int, int], TaskStatus] = {}
+    titles: dict[tuple[int, int], str] = {}
+    if ids:
+        for pid, phase, number, title, status in db.session.execute(
+            select(ChecklistTask.programme_id, ChecklistTask.phase, ChecklistTask.number,
+                   ChecklistTask.title, ChecklistTask.status)
+            .where(ChecklistTask.programme_id.in_(ids), ChecklistTask.is_local.is_(False))
+        ).all():
+            cells[(pid, phase, number)] = status
+            titles.setdefault((phase, number), title)
+    tasks = [(phase, number, titles[(phase, number)]) for phase, number in sorted(titles)]
+    return Matrix([a for a, _ in pairs], tasks, cells, [p for _, p in pairs])

@@ -1,0 +1,66 @@
+"""The steering-group report: one printable page that gathers what each area knows, for the
+next steering or implementation group meeting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from tracker import clock
+from tracker.checklist import services as checklist
+from tracker.costs import services as costs
+from tracker.extensions import db
+from tracker.main import services as main
+from tracker.meetings import services as meetings
+from tracker.models import Meeting, MeetingKind, MeetingStatus, Programme
+from tracker.outcomes import services as outcomes
+from tracker.postcards import services as postcard_services
+from tracker.stakeholders import services as stakeholders
+
+
+@dataclass
+class Report:
+    today: date
+    last_meeting: Meeting | None
+    progress: list
+    board: main.Dashboard
+    decisions: list
+    postcards: list
+    postcards_waiting: object
+    engagement_gaps: list
+    outcomes: object | None
+    scenario: object | None
+
+
+def last_steering_meeting(programme: Programme, today: date) -> Meeting | None:
+    """The latest steering / implementation group meeting held on or before today."""
+    return db.session.execute(
+        select(Meeting).where(Meeting.programme_id == programme.id,
+                              Meeting.kind == MeetingKind.STEERING,
+                              Meeting.status == MeetingStatus.HELD, Meeting.day <= today)
+        .order_by(Meeting.day.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def build(programme: Programme, url_for, today: date | None = None) -> Report:
+    today = today or clock.today()
+    last = last_steering_meeting(programme, today)
+    decisions = [d for d in meetings.decisions(programme)
+                 if last is None or d.meeting.day >= last.day]
+    since = last.day if last else None
+    postcards = [p for p in postcard_services.conversation(programme)
+                 if since is None or clock.to_london(p.sent_at).date() >= since]
+    return Report(
+        today=today,
+        last_meeting=last,
+        progress=checklist.phase_progress(programme),
+        board=main.dashboard(programme, url_for, today, with_activity=False),
+        decisions=decisions,
+        postcards=postcards,
+        postcards_waiting=postcard_services.dashboard(programme, today),
+        engagement_gaps=stakeholders.engagement_gaps(stakeholders.register(programme))[:10],
+        outcomes=outcomes.latest_outcomes(programme),
+        scenario=costs.report_scenario(programme),
+    )
