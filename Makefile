@@ -42,8 +42,9 @@ static/build/app.css: $(STAMP)/node $(wildcard static/scss/*.scss) static/js/app
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	@echo "Homeward is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Homeward is at http://$(HOST):$(PORT)/ (Ctrl+C to stop), with the scheduler beside it"
+	@$(FLASK) scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup
 	$(BIN)/pytest

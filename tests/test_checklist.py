@@ -273,9 +273,10 @@ def _grow(programme, extra_tasks: int) -> None:
     db.session.commit()
 
 
-@pytest.mark.parametrize("path", ["/a/testshire/", BASE, f"{BASE}/phase/1"])
+# The dashboard gathers a panel from every area, each in a fixed number of queries.
+@pytest.mark.parametrize("path, most", [("/a/testshire/", 30), (BASE, 10), (f"{BASE}/phase/1", 11)])
 def test_pages_run_a_fixed_number_of_queries(client, signed_in, programme, member,
-                                             count_queries, path):
+                                             count_queries, path, most):
     lead = signed_in(Role.LEAD)
     client.get(path)
     with count_queries() as small:
@@ -289,7 +290,7 @@ def test_pages_run_a_fixed_number_of_queries(client, signed_in, programme, membe
     with count_queries() as large:
         assert client.get(path).status_code == 200
     assert large.count == small.count, large.statements
-    assert small.count <= 10
+    assert small.count <= most
 
 
 def test_task_page_runs_a_fixed_number_of_queries(client, signed_in, programme, count_queries):

@@ -3,12 +3,40 @@ gets 403 for every write, a signed-out visitor is sent to sign in, and /admin is
 everyone but site administrators. A new route with an argument this file does not know fails
 here until it is added, so no route can be forgotten."""
 
+from datetime import date
+
 import pytest
 
+from tracker import scheduling
+from tracker.actions import services as actions
+from tracker.costs import calculator as cost_calculator
+from tracker.costs import services as costs
 from tracker.extensions import db
-from tracker.models import ChecklistTask, Membership, PhaseOutcome, Programme, Role
+from tracker.meetings import services as meetings
+from tracker.models import (
+    ChecklistTask,
+    EngagementLevel,
+    EngagementMethod,
+    FeedbackSource,
+    FinancialQuarter,
+    GroupKind,
+    ItemKind,
+    MeetingKind,
+    Membership,
+    OutcomeKind,
+    PhaseOutcome,
+    Programme,
+    Role,
+    StakeholderGroup,
+    StakeholderType,
+)
+from tracker.outcomes import services as outcomes
+from tracker.plan import services as plan
+from tracker.postcards import services as postcards
+from tracker.stakeholders import services as stakeholders
 
-PUBLIC = {"/login", "/healthz", "/set-password/<token>", "/static/<path:filename>"}
+PUBLIC = {"/login", "/healthz", "/set-password/<token>", "/static/<path:filename>",
+          "/calendar/<token>.ics"}
 
 
 def _rules(app):
@@ -28,6 +56,40 @@ def _ids_for(authority):
     membership = db.session.execute(
         db.select(Membership).where(Membership.authority_id == authority.id).limit(1)
     ).scalar_one()
+    workstream = plan.create_workstream(programme, None, name=f"Data {authority.slug}")
+    milestone = plan.create_milestone(programme, None, title="Plan written",
+                                      target_date=date(2027, 3, 1), workstream=workstream)
+    action = actions.create_action(programme, title="Brief the IRO service", actor=None,
+                                   checklist_task=task, milestone=milestone)
+    group_member = meetings.add_member(programme, GroupKind.PRACTICE, actor=None, name="Sam Ray",
+                                       today=date(2026, 1, 1))
+    series = meetings.plan_series(
+        programme, name="Sets", start_date=date(2026, 1, 5), closures=[], location="",
+        call_link="", facilitators="", actor=None,
+        days=[p.day for p in scheduling.propose_series(date(2026, 1, 5))])
+    practice_set = next(m for m in series.meetings if m.kind == MeetingKind.PRACTICE_SET)
+    agenda_outcome = meetings.add_outcome(practice_set.items[0], kind=OutcomeKind.DECISION,
+                                          text="Agreed", actor=None)
+    stakeholder = stakeholders.create_stakeholder(
+        programme, actor=None, name="CAFCASS", kind=StakeholderType.AGENCY,
+        group=StakeholderGroup.COURTS, influence=4, interest=3,
+        level_now=EngagementLevel.NEUTRAL, level_wanted=EngagementLevel.SUPPORTIVE)
+    engagement = stakeholders.create_engagement(
+        programme, actor=None, stakeholders=[stakeholder], title="Seminar for CAFCASS",
+        method=EngagementMethod.SEMINAR, planned_date=date(2026, 1, 5))
+    feedback = stakeholders.create_feedback(
+        programme, received_on=date(2026, 1, 5), source=FeedbackSource.PARTNERS,
+        text="Useful", engagement=engagement, actor=None)
+    quarter = outcomes.create_quarter(
+        programme, FinancialQuarter(2025, 1), actor=None, returned_home=10, framework_cases=4,
+        not_returned_risk=2, unplanned_returns=1, returned_s20=5, returned_care_order=4)
+    scenario = costs.save_scenario(programme, name="National figures", actor=None,
+                                   inputs=cost_calculator.DEFAULTS, in_report=True)
+    postcard = postcards.create_postcard(programme, from_group=GroupKind.PRACTICE, actor=None)
+    postcard_item = postcards.add_item(postcard, kind=ItemKind.REQUEST, text="Who signs off?",
+                                       actor=None)
+    postcards.send(postcard, None)
+    db.session.commit()
     return {
         "authority_slug": authority.slug,
         "slug": authority.slug,
@@ -36,6 +98,22 @@ def _ids_for(authority):
         "number": 1,
         "membership_id": membership.id,
         "user_id": membership.user_id,
+        "message_id": 1,  # admin-only routes: a non-administrator gets 404 whatever the id
+        "action_id": action.id,
+        "workstream_id": workstream.id,
+        "milestone_id": milestone.id,
+        "meeting_id": practice_set.id,
+        "series_id": series.id,
+        "item_id": practice_set.items[0].id,
+        "agenda_outcome_id": agenda_outcome.id,
+        "member_id": group_member.id,
+        "stakeholder_id": stakeholder.id,
+        "engagement_id": engagement.id,
+        "feedback_id": feedback.id,
+        "quarter_id": quarter.id,
+        "scenario_id": scenario.id,
+        "postcard_id": postcard.id,
+        "postcard_item_id": postcard_item.id,
     }
 
 

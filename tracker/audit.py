@@ -63,6 +63,25 @@ def record(
     return event
 
 
+class StaleEdit(Exception):
+    """Someone else saved the record after this form was opened: `events` says what they did."""
+
+    def __init__(self, record, events):
+        super().__init__("stale edit")
+        self.record = record
+        self.events = events
+
+
+def refuse_if_stale(record, entity_type: str, seen_version: int | None) -> None:
+    """Raise StaleEdit when the record's version moved on since the form showed `seen_version`.
+
+    Each audited save bumps the version once, so the newest events are the ones missed.
+    """
+    if seen_version is not None and seen_version != record.version:
+        missed = max(record.version - seen_version, 1)
+        raise StaleEdit(record, history(entity_type, record.id)[:missed])
+
+
 def history(entity_type: str, entity_ids: Iterable[int] | int) -> list[AuditEvent]:
     """Newest first, with who did it, in one query."""
     ids = [entity_ids] if isinstance(entity_ids, int) else list(entity_ids)

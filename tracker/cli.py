@@ -15,7 +15,8 @@ from tracker.models import MIN_PASSWORD_LENGTH, Role
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_authority, create_user, add_member, demo, check_checklists):
+    for command in (create_authority, create_user, add_member, demo, check_checklists,
+                    scheduler, send_due):
         app.cli.add_command(command)
 
 
@@ -97,9 +98,14 @@ def demo(reset: bool) -> None:
 
 @click.command("check-checklists")
 def check_checklists() -> None:
-    """Validate the Checklist data files."""
+    """Validate the data files in checklists/: the Checklist, the agendas, Annex 2's questions."""
+    from tracker.meetings import agendas
+    from tracker.outcomes import questions
+
     try:
         template = data.load()
+        agenda_set = agendas.load()
+        questions.load()
     except data.ChecklistError as exc:
         _fail(str(exc))
     tasks = sum(len(p.tasks) for p in template.phases)
@@ -107,3 +113,39 @@ def check_checklists() -> None:
         f"{template.title} {template.version}: {len(template.phases)} phases, {tasks} tasks, "
         f"{len(template.annexes)} annexes: valid"
     )
+    click.echo(f"Learning-set and meeting agendas: {len(agenda_set.agendas)} agendas: valid")
+    click.echo("Annex 2 tracking questions: valid")
+
+
+@click.command("scheduler")
+def scheduler() -> None:
+    """Run the scheduler in the foreground: reminders, the weekly digest and email delivery."""
+    from flask import current_app
+
+    from tracker import scheduler as schedule
+
+    app = current_app._get_current_object()
+    click.echo(f"Scheduler running: reminders at {app.config['REMINDER_TIME']}, digest on "
+               f"{app.config['DIGEST_DAY']} at {app.config['DIGEST_TIME']} (Europe/London), "
+               "delivery every minute. Ctrl+C to stop.")
+    try:
+        schedule.build(app).start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Scheduler stopped.")
+
+
+@click.command("send-due")
+@click.option("--digest/--no-digest", default=None,
+              help="Queue the weekly digest now (default: only on DIGEST_DAY).")
+def send_due(digest: bool | None) -> None:
+    """Run one pass by hand: queue today's reminders (and the digest), then deliver."""
+    from flask import current_app
+
+    from tracker import scheduler as schedule
+    from tracker.notifications.delivery import smtp_configured
+
+    counts = schedule.run_once(current_app._get_current_object(), digest=digest)
+    click.echo(f"Queued {counts['reminders']} reminders and {counts['digests']} digests; "
+               f"sent {counts['sent']}, failed {counts['failed']}.")
+    if not smtp_configured():
+        click.echo("No MAIL_SERVER is set: messages wait in the outbox (see /admin/outbox).")

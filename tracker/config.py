@@ -82,4 +82,8 @@ def from_environment(instance_path: Path) -> dict:
         "SIGN_IN_MAX_FAILURES": int(os.environ.get("SIGN_IN_MAX_FAILURES", "5")),
         "SIGN_IN_LOCK_MINUTES": int(os.environ.get("SIGN_IN_LOCK_MINUTES", "15")),
         "INVITE_MAX_AGE_DAYS": int(os.environ.get("INVITE_MAX_AGE_DAYS", "7")),
+        # The scheduler: reminders each day at this London time; the digest once a week.
+        "REMINDER_TIME": os.environ.get("REMINDER_TIME", "07:00"),
+        "DIGEST_DAY": os.environ.get("DIGEST_DAY", "mon").strip().lower()[:3],
+        "DIGEST_TIME": os.environ.get("DIGEST_TIME", "07:30"),
     }

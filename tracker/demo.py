@@ -92,6 +92,41 @@ def load(today: date | None = None) -> None:
     checklist.set_current_phase(programme, 2, people["lead"])
     checklist.phase_or_none(2, programme).started_on = phase2_start
     _redate_last(checklist.PROGRAMME, programme.id, _at(phase2_start))
+    _plan_and_actions(programme, people, start, today)
+    _stakeholder_engagement(programme, people, today)
+    _learning_sets(programme, people, today)
+    _outcomes_and_costs(programme, people, today)
+    _postcards(programme, people, today)
+
+
+def _outcomes_and_costs(programme, people, today) -> None:
+    """Eight quarters of outcome figures and two cost scenarios: see
+    tracker/outcomes/demo_data.py."""
+    from tracker.outcomes import demo_data
+
+    demo_data.load(programme, people, today)
+
+
+def _postcards(programme, people, today) -> None:
+    """A round of postcards between the groups: see tracker/postcards/demo_data.py."""
+    from tracker.postcards import demo_data
+
+    demo_data.load(programme, people, today)
+
+
+def _learning_sets(programme, people, today) -> None:
+    """The groups, a series of learning sets and the steering group's meetings: see
+    tracker/meetings/demo_data.py."""
+    from tracker.meetings import demo_data
+
+    demo_data.load(programme, people, today)
+
+
+def _stakeholder_engagement(programme, people, today) -> None:
+    """The register, the engagement plan and feedback: see tracker/stakeholders/demo_data.py."""
+    from tracker.stakeholders import demo_data
+
+    demo_data.load(programme, people, today)
 
 
 def _redate_last(entity_type: str, entity_id: int, when: datetime) -> None:
@@ -202,3 +237,141 @@ def _progress_checklist(programme, people, start, phase2_start, today) -> None:
         checklist.set_outcome(outcome, achieved_on=achieved, seen_version=None,
                               actor=people["lead"])
         _redate_last(checklist.OUTCOME, outcome.id, _at(achieved, 16))
+
+
+WORKSTREAMS = [
+    ("Communication and workforce development", "workforce",
+     ["workforce", "psw", "champion"],
+     "Brief and train staff, keep the rolling training programme going, and tell people what "
+     "the Framework is changing."),
+    ("Process, systems and procedures", "steering", ["steering", "iro", "psw"],
+     "Fit the Framework into the case recording system, templates and the reunification "
+     "policy."),
+    ("Data, monitoring and evaluation", "data", ["data", "iro"],
+     "Baseline, outcome indicators and the quarterly report to the Implementation Board."),
+    ("Support planning", "cin", ["cin", "fostering"],
+     "Services for children and parents before and after return, and commissioning."),
+]
+
+# (title, workstream index, target offset in days from today, status)
+MILESTONES = [
+    ("Baseline report on returns home agreed", 2, -150, "achieved"),
+    ("Pilot teams trained", 0, -95, "achieved"),
+    ("Reunification policy signed off", 1, -12, "planned"),
+    ("First quarterly outcomes report to the Board", 2, 20, "planned"),
+    ("Case recording templates live", 1, 45, "planned"),
+    ("Scale-up decision taken", None, 120, "planned"),
+    ("Framework launched across the authority", 0, 200, "planned"),
+    ("Parenting support commissioned for families after return", 3, 240, "planned"),
+    ("All team managers trained", 0, 300, "planned"),
+    ("Twelve-month outcomes review", 2, 400, "planned"),
+    ("Quality assurance audit of Framework cases", 1, 480, "planned"),
+]
+
+# (title, owner key or a named non-member, due offset from today or None, status,
+#  workstream index, milestone index, checklist (phase, task) or None)
+ACTIONS = [
+    ("Circulate the draft reunification policy to team managers", "psw", -20, "done", 1, 2, (2, 3)),
+    ("Collect comments on the draft policy from IROs", "iro", -6, "in_progress", 1, 2, (2, 3)),
+    ("Take the policy to the Quality Assurance Board", "psw", 5, "open", 1, 2, (2, 3)),
+    ("Agree the outcome indicators for the quarterly report", "data", -3, "in_progress", 2, 3, None),
+    ("Extract the returns-home cohort for quarter 2", "data", 9, "open", 2, 3, None),
+    ("Add a reunification flag to the case recording system", "data", 14, "open", 1, 4, None),
+    ("Draft the analytical case history template", "steering", -9, "open", 1, 4, None),
+    ("Test the templates with the pilot teams", "champion", 30, "open", 1, 4, None),
+    ("Book the training venue for team managers", "workforce", -2, "open", 0, 8, (2, 4)),
+    ("Write the rolling training programme", "workforce", 12, "in_progress", 0, 8, (2, 4)),
+    ("Ask the NSPCC about train-the-trainer places", "consultant", 4, "open", 0, 8, None),
+    ("Send the one-minute guide to partner agencies", "lead", -40, "done", 0, 6, None),
+    ("Brief the Corporate Parenting Board", "lead", 25, "open", 0, None, None),
+    ("Brief the LSCB partnership on the pilot", "lead", -1, "open", 0, None, None),
+    ("Map parenting support available after return", "cin", -30, "done", 3, 7, (2, 8)),
+    ("Meet commissioners about eligibility criteria", "cin", 2, "in_progress", 3, 7, (2, 8)),
+    ("Review adult substance misuse waiting times", "Head of Commissioning", -14, "open", 3, 7,
+     (2, 8)),
+    ("Ask CAMHS about access for children after they stop being looked after",
+     "Head of Commissioning", 18, "open", 3, 7, None),
+    ("Scope a specialist reunification worker post", "lead", 60, "open", 3, 5, None),
+    ("Cost the scale-up options with Annex 3", "data", 40, "open", 2, 5, (2, 9)),
+    ("Options paper on mandatory or optional use", "lead", 75, "open", None, 5, (2, 10)),
+    ("Decide how fast to scale up", "lead", 110, "open", None, 5, (2, 9)),
+    ("Plan the launch event", None, 150, "open", 0, 6, (2, 11)),
+    ("Write the 12–24 month implementation plan", "lead", 90, "open", None, None, (2, 12)),
+    ("Audit five pilot cases against the essential components", "psw", -25, "open", 1, 10,
+     (2, 5)),
+    ("Agree the audit tool with the Quality Assurance Board", "psw", -60, "done", 1, 10, (1, 14)),
+    ("Set up the monthly pilot review meeting", "lead", -120, "done", None, None, (2, 2)),
+    ("Report pilot data problems to the systems team", "data", -10, "in_progress", 2, 3, (2, 2)),
+    ("Invite foster carers' representatives to a briefing", "fostering", 21, "open", 0, None,
+     None),
+    ("Add the Framework to foster carer training", "fostering", 55, "open", 0, 8, None),
+    ("Share learning from the first three returns with the pilot teams", "champion", 7, "open",
+     0, None, None),
+    ("Update the supervision template for reunification cases", "steering", 35, "open", 1, 4,
+     None),
+    ("Ask legal services to review the policy", "steering", -4, "open", 1, 2, (2, 3)),
+    ("Confirm the IRO checklist for reviews before return", "iro", 16, "open", 1, None, (2, 7)),
+    ("Produce the quarter 1 outcomes dashboard", "data", -70, "done", 2, 3, None),
+    ("Book the Strategic Learning Set 3 room", "consultant", -35, "done", None, None, None),
+    ("Invite housing to the strategic group", "lead", -50, "dropped", 3, None, None),
+    ("Design a feedback form for parents", "champion", 50, "open", 0, None, None),
+    ("Find out how many returns were s20 in the last year", "data", None, "open", 2, None, None),
+    ("Check that pilot cases have a named support worker", None, 10, "open", 3, None, None),
+    ("Write to schools about children returning home", "cin", 80, "open", 0, None, None),
+    ("Agree a step-down process with Early Help", "cin", -18, "in_progress", 1, None, (1, 11)),
+    ("Present the baseline to the Children's Services Leadership Team", "lead", -160, "done", 2,
+     0, (1, 2)),
+    ("Collect practitioners' views on the risk classification tool", "champion", 3,
+     "in_progress", 0, None, None),
+]
+
+NOTES = [
+    "Discussed at the steering group: agreed to go ahead.",
+    "Waiting on the systems team; chased by email.",
+    "Draft shared with the pilot team managers for comments.",
+]
+
+
+def _plan_and_actions(programme, people, start, today) -> None:
+    """Workstreams, milestones across 18 months and 40+ actions in every state."""
+    from tracker.actions import services as actions
+    from tracker.models import ActionStatus, ChecklistTask, MilestoneStatus
+    from tracker.plan import services as plan
+
+    workstreams = [
+        plan.create_workstream(programme, people["lead"], name=name, lead=people[lead],
+                               members=[people[k] for k in members], aims=aims)
+        for name, lead, members, aims in WORKSTREAMS
+    ]
+    milestones = []
+    for title, ws, offset, status in MILESTONES:
+        target = today + timedelta(days=offset)
+        milestones.append(plan.create_milestone(
+            programme, people["lead"], title=title, target_date=target,
+            workstream=workstreams[ws] if ws is not None else None,
+            status=MilestoneStatus(status),
+            achieved_on=target - timedelta(days=3) if status == "achieved" else None))
+    tasks = {(t.phase, t.number): t for t in db.session.execute(
+        select(ChecklistTask).where(ChecklistTask.programme_id == programme.id,
+                                    ChecklistTask.is_local.is_(False))).scalars()}
+    for i, (title, owner, due, status, ws, ms, task) in enumerate(ACTIONS):
+        person = people.get(owner) if owner else None
+        action = actions.create_action(
+            programme, title=title, actor=people["lead"] if i % 3 else people["steering"],
+            owner=person, owner_name=owner if owner and person is None else "",
+            due_date=today + timedelta(days=due) if due is not None else None,
+            status=ActionStatus(status),
+            workstream=workstreams[ws] if ws is not None else None,
+            milestone=milestones[ms] if ms is not None else None,
+            checklist_task=tasks[task] if task else None)
+        if status == "dropped":
+            action.dropped_reason = "Housing joined the support planning workstream instead."
+        # Logged some weeks before it fell due (or, for later ones, in the last few weeks).
+        created = _at(max(start, today - timedelta(days=20 + i % 25 + max(0, -(due or 0)))), 10)
+        action.created_at = created
+        if action.completed_at:
+            action.completed_at = _at(today + timedelta(days=min(due or 0, -1)), 15)
+        _redate_last(actions.ACTION, action.id, created)
+        if status == "in_progress":
+            actions.add_note(action, NOTES[i % len(NOTES)], person or people["lead"]).at = _at(
+                today - timedelta(days=3 + i % 5), 14)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from govuk_frontend_wtf.main import wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import Field, HiddenField, IntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
+
+from tracker.audit import StaleEdit
+from tracker.extensions import db
 
 
 class GovDateField(Field):
@@ -81,3 +86,21 @@ def not_blank(message: str):
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as the option objects WTForms 3.3+ expects."""
     return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def save_versioned(save: Callable[[], bool], record, form) -> tuple[bool, list | None]:
+    """Run `save` and commit. If someone else saved `record` since the form was opened, roll
+    back and return what they changed; the form keeps what was typed and now carries the
+    current version, so saving again is a knowing overwrite. Returns (changed, stale)."""
+    try:
+        changed = save()
+        db.session.commit()
+        return changed, None
+    except StaleEdit as exc:
+        db.session.rollback()
+        stale = exc.events
+    except StaleDataError:  # a save that raced ours between the check and the write
+        db.session.rollback()
+        stale = []
+    form.version.set(record.version)  # reloaded after the rollback: the newest version
+    return False, stale

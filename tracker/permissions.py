@@ -23,11 +23,32 @@ class Permission(enum.StrEnum):
     ADD_LOCAL_TASK = "add_local_task"
     MARK_PHASE_OUTCOME = "mark_phase_outcome"
     SET_CURRENT_PHASE = "set_current_phase"
+    CREATE_ACTION = "create_action"
+    # Champions keep their own actions up to date; editing anyone's is the steering group's.
+    UPDATE_OWN_ACTION = "update_own_action"
+    UPDATE_ANY_ACTION = "update_any_action"
+    BULK_UPDATE_ACTIONS = "bulk_update_actions"
+    IMPORT_ACTIONS = "import_actions"
+    MANAGE_WORKSTREAMS = "manage_workstreams"
+    MANAGE_MILESTONES = "manage_milestones"
+    MANAGE_STAKEHOLDERS = "manage_stakeholders"
+    MANAGE_ENGAGEMENTS = "manage_engagements"
+    RECORD_FEEDBACK = "record_feedback"
+    MANAGE_MEETINGS = "manage_meetings"
+    RECORD_MEETINGS = "record_meetings"
+    MANAGE_GROUPS = "manage_groups"
+    FILL_ACTION_SHEET = "fill_action_sheet"
+    ENTER_OUTCOMES = "enter_outcomes"
+    MANAGE_COST_SCENARIOS = "manage_cost_scenarios"
+    WRITE_POSTCARDS = "write_postcards"
+    ANSWER_POSTCARDS = "answer_postcards"
 
 
 _ALL = frozenset(Role)
 _LEAD = frozenset({Role.LEAD})
 _STEERING = frozenset({Role.LEAD, Role.STEERING, Role.CONSULTANT})
+_MEMBERS = frozenset({Role.LEAD, Role.STEERING, Role.CONSULTANT, Role.CHAMPION})
+_STEERING_GROUP = frozenset({Role.LEAD, Role.STEERING})
 
 MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.VIEW: _ALL,
@@ -37,6 +58,35 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.ADD_LOCAL_TASK: _LEAD,
     Permission.MARK_PHASE_OUTCOME: _STEERING,
     Permission.SET_CURRENT_PHASE: _LEAD,
+    Permission.CREATE_ACTION: _MEMBERS,
+    Permission.UPDATE_OWN_ACTION: _MEMBERS,
+    Permission.UPDATE_ANY_ACTION: _STEERING,
+    Permission.BULK_UPDATE_ACTIONS: _STEERING,
+    Permission.IMPORT_ACTIONS: _STEERING_GROUP,
+    # Workstreams and milestones are the implementation plan: the steering group's to keep.
+    Permission.MANAGE_WORKSTREAMS: _STEERING_GROUP,
+    Permission.MANAGE_MILESTONES: _STEERING_GROUP,
+    # The engagement plan is the steering group's (often delegated to a communications lead
+    # among them); anyone who hears feedback, champions included, can record it.
+    Permission.MANAGE_STAKEHOLDERS: _STEERING,
+    Permission.MANAGE_ENGAGEMENTS: _STEERING,
+    Permission.RECORD_FEEDBACK: _MEMBERS,
+    # The steering group plans and minutes its meetings; the consultant facilitates the sets.
+    Permission.MANAGE_MEETINGS: _STEERING,
+    Permission.RECORD_MEETINGS: _STEERING,
+    # Who sits in the groups is the authority's own decision (Phase 1 task 9).
+    Permission.MANAGE_GROUPS: _STEERING_GROUP,
+    # Each member fills in their own action sheet; filling in someone else's is minuting.
+    Permission.FILL_ACTION_SHEET: _MEMBERS,
+    # The authority's own figures: the data and performance manager sits in the steering group.
+    Permission.ENTER_OUTCOMES: _STEERING_GROUP,
+    # Which cost scenario goes to the steering group is the group's own choice. Anyone may use
+    # the calculator: a calculation saves nothing.
+    Permission.MANAGE_COST_SCENARIOS: _STEERING_GROUP,
+    # Postcards are written, answered and reviewed by the groups themselves: the role opens the
+    # door, and the postcards service also checks the person is a current member of the group.
+    Permission.WRITE_POSTCARDS: _MEMBERS,
+    Permission.ANSWER_POSTCARDS: _MEMBERS,
 }
 
 
@@ -48,6 +98,18 @@ def can(permission: Permission) -> bool:
     """Whether the current user may do this in the authority the request is about."""
     membership = g.get("membership")
     return membership is not None and role_may(membership.role, permission)
+
+
+def can_update_action(action) -> bool:
+    """Anyone who may update any action, or a member updating an action they own."""
+    if can(Permission.UPDATE_ANY_ACTION):
+        return True
+    membership = g.get("membership")
+    return (
+        can(Permission.UPDATE_OWN_ACTION)
+        and membership is not None
+        and action.owner_id == membership.user_id
+    )
 
 
 def requires(permission: Permission) -> Callable:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker import clock, markdown
+from tracker.costs import money
 from tracker.extensions import db, login_manager
 from tracker.forms import error_summary
 from tracker.models import ROLE_LABELS, Membership, User
@@ -52,22 +53,36 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(markdown.render, "markdown")
     app.add_template_filter(clock.format_date, "date")
     app.add_template_filter(clock.format_datetime, "datetime")
+    app.add_template_filter(money.format_money, "money")
+    app.add_template_filter(money.format_percent, "percent")
 
-    def nav_items(entries: list[tuple[str, str]]) -> list[dict]:
-        """Service navigation items, the current area's marked active."""
-        return [
-            {
-                "href": url_for(endpoint),
-                "text": text,
-                "active": request.blueprint == endpoint.split(".")[0],
-            }
-            for endpoint, text in entries
-        ]
+    def nav_items(entries: list[tuple]) -> list[dict]:
+        """Service navigation items, the current area's marked active. An entry is
+        (endpoint, text) or (endpoint, text, word): with a word, only endpoints of the same
+        blueprint containing it count, for blueprints that serve several areas."""
+        items = []
+        for endpoint, text, *word in entries:
+            active = request.blueprint == endpoint.split(".")[0] and (
+                not word or word[0] in (request.endpoint or ""))
+            items.append({"href": url_for(endpoint), "text": text, "active": active})
+        return items
+
+    def page_items(page, base: str) -> list[dict]:
+        """govukPagination items for a Flask-SQLAlchemy page, with ellipses for long runs."""
+        items = []
+        for number in page.iter_pages(left_edge=1, left_current=1, right_current=2, right_edge=1):
+            if number is None:
+                items.append({"ellipsis": True})
+            else:
+                items.append({"number": number, "href": f"{base}{number}",
+                              "current": number == page.page})
+        return items
 
     @app.context_processor
     def shared() -> dict:
         return {
             "nav_items": nav_items,
+            "page_items": page_items,
             "error_summary": error_summary,
             "can": can,
             "Permission": Permission,

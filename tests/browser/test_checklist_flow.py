@@ -103,7 +103,8 @@ def test_champion_reads_but_cannot_change_the_checklist(page):
 
 def test_consultant_switches_authority(page):
     sign_in(page, "consultant@demo.example.org")
-    expect(page.locator("h1")).to_have_text("Your authorities")
+    expect(page.locator("h1")).to_have_text("Your portfolio")
+    assert_accessible(page, "portfolio")
     page.select_option("#authority-switcher", "northshire")
     page.click("button:has-text('Go')")
     expect(page.locator(".govuk-service-navigation")).to_contain_text("Northshire County Council")

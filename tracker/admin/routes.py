@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from tracker import clock
 from tracker.admin import services
 from tracker.admin.forms import (
     AuthorityForm,
@@ -20,7 +21,8 @@ from tracker.admin.forms import (
 )
 from tracker.auth.services import invite_token
 from tracker.extensions import db
-from tracker.models import Authority, Membership, Role, User
+from tracker.models import Authority, Membership, OutboxMessage, Role, User
+from tracker.notifications.delivery import smtp_configured
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -192,3 +194,49 @@ def user(user_id: int):
     return render_template(
         "admin/user.html", user=user, form=form, memberships=memberships, invite=invite
     ), 400 if form.errors else 200
+
+
+@bp.get("/outbox")
+def outbox():
+    """Every message, newest first: what waits (e.g. with no mail server set), what failed
+    and why, what went."""
+    state = request.args.get("state", "waiting")
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    if state == "waiting":
+        query = query.where(OutboxMessage.sent_at.is_(None), OutboxMessage.cancelled_at.is_(None))
+    elif state == "failing":
+        query = query.where(OutboxMessage.sent_at.is_(None), OutboxMessage.cancelled_at.is_(None),
+                            OutboxMessage.last_error != "")
+    elif state == "sent":
+        query = query.where(OutboxMessage.sent_at.is_not(None))
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50,
+                       error_out=False)
+    return render_template("admin/outbox.html", page=page, state=state,
+                           smtp=smtp_configured())
+
+
+@bp.get("/outbox/<int:message_id>")
+def outbox_message(message_id: int):
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    return render_template("admin/outbox_message.html", message=message)
+
+
+@bp.post("/outbox/<int:message_id>/cancel")
+def cancel_message(message_id: int):
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    if message.sent_at is None:
+        message.cancelled_at = clock.now()
+        db.session.commit()
+        flash(f"“{message.subject}” will not be sent.", "success")
+    return redirect(url_for(".outbox"))
+
+
+@bp.post("/outbox/<int:message_id>/retry")
+def retry_message(message_id: int):
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    if message.sent_at is None:
+        message.cancelled_at = None
+        message.next_attempt_at = clock.now()
+        db.session.commit()
+        flash(f"“{message.subject}” will be tried again within a minute.", "success")
+    return redirect(url_for(".outbox"))

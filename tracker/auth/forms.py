@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovTextInput
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, ValidationError
 
 from tracker.forms import strip_text
 from tracker.models import MIN_PASSWORD_LENGTH
@@ -74,3 +74,19 @@ class ProfileForm(FlaskForm):
             Length(max=200, message="Name must be 200 characters or fewer"),
         ],
     )
+
+
+class NotificationsForm(FlaskForm):
+    email_reminders = BooleanField("Reminders about my actions", widget=GovCheckboxInput())
+    reminder_days_before = IntegerField(
+        "How many days before the due date should the first reminder come?",
+        widget=GovTextInput(),
+        description="From 1 to 14. You are also reminded on the day, and weekly while overdue.",
+        validators=[DataRequired("Enter a number of days from 1 to 14"),
+                    NumberRange(min=1, max=14, message="Enter a number of days from 1 to 14")],
+    )
+    email_digest = BooleanField("The weekly digest (strategic leads and consultants)",
+                                widget=GovCheckboxInput())
+    email_action_lists = BooleanField("Action lists after meetings", widget=GovCheckboxInput())
+    email_postcards = BooleanField("Postcards sent to and answered for my groups",
+                                   widget=GovCheckboxInput())

@@ -7,8 +7,15 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from tracker import calendar
 from tracker.auth import services
-from tracker.auth.forms import ChangePasswordForm, ProfileForm, SetPasswordForm, SignInForm
+from tracker.auth.forms import (
+    ChangePasswordForm,
+    NotificationsForm,
+    ProfileForm,
+    SetPasswordForm,
+    SignInForm,
+)
 from tracker.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -68,11 +75,30 @@ def set_password(token: str):
     )
 
 
+@bp.post("/account/calendar")
+@login_required
+def calendar_feed():
+    """Turn the private calendar feed on, give it a new address, or turn it off."""
+    choice = request.form.get("feed")
+    if choice == "on":
+        calendar.turn_on(current_user)
+        flash("Your calendar feed is on. Add the address below to your calendar program.",
+              "success")
+    elif choice == "off":
+        calendar.turn_off(current_user)
+        flash("Your calendar feed is off. The old address no longer works.", "success")
+    else:
+        abort(400)
+    db.session.commit()
+    return redirect(url_for(".account") + "#calendar")
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
     profile = ProfileForm(prefix="profile", obj=current_user)
     password = ChangePasswordForm(current_user, prefix="password")
+    notifications = NotificationsForm(prefix="notifications", obj=current_user)
     if request.method == "POST":
         which = request.form.get("form")
         if which == "profile" and profile.validate_on_submit():
@@ -88,9 +114,13 @@ def account():
             flash("Your password has been changed. Other devices have been signed out.",
                   "success")
             return redirect(url_for(".account"))
-        if which not in {"profile", "password"}:
+        if which == "notifications" and notifications.validate_on_submit():
+            notifications.populate_obj(current_user)
+            db.session.commit()
+            flash("Your email choices have been saved.", "success")
+            return redirect(url_for(".account") + "#notifications")
+        if which not in {"profile", "password", "notifications"}:
             abort(400)
-    has_errors = bool(profile.errors or password.errors)
-    return render_template("auth/account.html", profile=profile, password=password), (
-        400 if has_errors else 200
-    )
+    has_errors = bool(profile.errors or password.errors or notifications.errors)
+    return render_template("auth/account.html", profile=profile, password=password,
+                           notifications=notifications), (400 if has_errors else 200)

@@ -74,8 +74,9 @@ class ChecklistTemplate:
         return next(p for p in self.phases if p.number == number)
 
 
-class _Reader:
-    """Checks one table's keys and types, naming where it is in the file."""
+class DataReader:
+    """Checks one table's keys and types, naming where it is in the file. Shared by every
+    loader of data in checklists/."""
 
     def __init__(self, filename: str):
         self.filename = filename
@@ -121,7 +122,7 @@ class _Reader:
 
 
 def parse(text: str, filename: str) -> ChecklistTemplate:
-    r = _Reader(filename)
+    r = DataReader(filename)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -180,7 +181,7 @@ _TASK_REQUIRED = {"number", "title", "responsible", "annexes", "guidance", "sour
 _TASK_OPTIONAL = {"reconstructed", "basis", "subpoints"}
 
 
-def _parse_tasks(r: _Reader, raws: list, phase_where: str, annexes: dict) -> list[TaskTemplate]:
+def _parse_tasks(r: DataReader, raws: list, phase_where: str, annexes: dict) -> list[TaskTemplate]:
     tasks: list[TaskTemplate] = []
     for i, raw in enumerate(raws, start=1):
         where = f"{phase_where} task #{i}"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import audit
+from tracker.actions.services import action_rag, actions_for_tasks
 from tracker.checklist import services
 from tracker.checklist.forms import (
     NO_OWNER,
@@ -18,7 +18,7 @@ from tracker.checklist.forms import (
     owner_choices,
 )
 from tracker.extensions import db
-from tracker.forms import choices
+from tracker.forms import choices, save_versioned
 from tracker.models import ChecklistTask, PhaseOutcome, TaskStatus
 from tracker.permissions import Permission, requires
 from tracker.tenancy import authority_blueprint, get_in_programme_or_404, programme_members
@@ -70,6 +70,7 @@ def phase(number: int):
         "checklist/phase.html",
         phase=phase,
         tasks=tasks,
+        rags=services.task_rags(tasks),
         outcomes=services.phase_outcomes(number),
         progress=progress,
     )
@@ -80,9 +81,13 @@ def task(task_id: int):
     task = get_in_programme_or_404(
         ChecklistTask, task_id, joinedload(ChecklistTask.owner), joinedload(ChecklistTask.completed_by)
     )
+    beneath = actions_for_tasks([task.id])[task.id]
     return render_template(
         "checklist/task.html",
         task=task,
+        actions=beneath,
+        rag=services.task_rag(task, beneath),
+        action_rag=action_rag,
         phase=_phase_or_404(task.phase),
         history=audit.history(services.TASK, task.id),
     )
@@ -106,8 +111,8 @@ def edit_task(task_id: int):
     form.owner.choices = owner_choices(members)
     stale = None
     if form.validate_on_submit():
-        try:
-            changed = services.update_task(
+        changed, stale = save_versioned(
+            lambda: services.update_task(
                 task,
                 seen_version=form.version.data,
                 status=TaskStatus(form.status.data),
@@ -117,20 +122,11 @@ def edit_task(task_id: int):
                 notes=form.notes.data,
                 evidence=form.evidence.data,
                 actor=current_user,
-            )
-            db.session.commit()
-        except services.StaleEdit as exc:
-            db.session.rollback()
-            stale = exc.events
-        except StaleDataError:
-            db.session.rollback()
-            stale = []
-        else:
+            ),
+            task, form)
+        if stale is None:
             flash(f"{task.label} saved." if changed else "No changes to save.", "success")
             return redirect(url_for(".task", task_id=task.id))
-        # Keep what was typed; the next save is made knowingly over the newer version.
-        task = get_in_programme_or_404(ChecklistTask, task_id)
-        form.version.set(task.version)
     elif not form.is_submitted():
         form.version.set(task.version)
     status = 409 if stale is not None else (400 if form.errors else 200)
@@ -172,23 +168,13 @@ def outcome(outcome_id: int):
     form = OutcomeForm(data={"achieved_on": outcome.achieved_on})
     stale = None
     if form.validate_on_submit():
-        try:
-            services.set_outcome(
+        _, stale = save_versioned(
+            lambda: services.set_outcome(
                 outcome, achieved_on=form.achieved_on.data, seen_version=form.version.data,
                 actor=current_user,
-            )
-            db.session.commit()
-        except services.StaleEdit as exc:
-            db.session.rollback()
-            stale = exc.events
-            outcome = get_in_programme_or_404(PhaseOutcome, outcome_id)
-            form.version.set(outcome.version)
-        except StaleDataError:
-            db.session.rollback()
-            stale = []
-            outcome = get_in_programme_or_404(PhaseOutcome, outcome_id)
-            form.version.set(outcome.version)
-        else:
+            ),
+            outcome, form)
+        if stale is None:
             flash("Outcome saved.", "success")
             return redirect(url_for(".phase", number=outcome.phase))
     elif not form.is_submitted():

@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker import audit, clock
+from tracker.actions.services import action_rag, actions_for_tasks
 from tracker.checklist import data
 from tracker.extensions import db
 from tracker.models import (
+    Action,
     Authority,
     ChecklistTask,
     PhaseOutcome,
@@ -22,19 +24,12 @@ from tracker.models import (
     TaskStatus,
     User,
 )
+from tracker.rag import RagStatus, combine, rag
 
 TASK = "checklist_task"
+FINISHED_TASK_STATUSES = (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE)
 OUTCOME = "phase_outcome"
 PROGRAMME = "programme"
-
-
-class StaleEdit(Exception):
-    """Someone else saved the record after this form was opened."""
-
-    def __init__(self, record, events):
-        super().__init__("stale edit")
-        self.record = record
-        self.events = events
 
 
 def _user_name(user: User | None) -> str:
@@ -205,6 +200,30 @@ def phase_tasks(phase: int) -> list[ChecklistTask]:
     )
 
 
+def task_rag(task: ChecklistTask, actions: list[Action], today: date | None = None) -> RagStatus | None:
+    """A task's RAG: its own due date and owner, and the actions beneath it, by the action rule."""
+    own = rag(task.due_date, has_owner=task.owner_id is not None,
+              finished=task.status in FINISHED_TASK_STATUSES, today=today)
+    return combine(own, [action_rag(a, today) for a in actions], "action")
+
+
+def task_rags(tasks: list[ChecklistTask], today: date | None = None) -> dict[int, RagStatus | None]:
+    """RAG for many tasks with one query for all their actions."""
+    beneath = actions_for_tasks([t.id for t in tasks])
+    return {t.id: task_rag(t, beneath[t.id], today) for t in tasks}
+
+
+def late_tasks(programme: Programme, today: date | None = None) -> list[ChecklistTask]:
+    """Tasks past their due date and not finished, oldest first."""
+    today = today or clock.today()
+    return list(db.session.execute(
+        select(ChecklistTask).options(joinedload(ChecklistTask.owner))
+        .where(ChecklistTask.programme_id == programme.id, ChecklistTask.due_date < today,
+               ChecklistTask.status.not_in(FINISHED_TASK_STATUSES))
+        .order_by(ChecklistTask.due_date)
+    ).scalars())
+
+
 def phase_outcomes(phase: int) -> list[PhaseOutcome]:
     return list(
         db.session.execute(
@@ -214,12 +233,6 @@ def phase_outcomes(phase: int) -> list[PhaseOutcome]:
             .order_by(PhaseOutcome.position)
         ).scalars()
     )
-
-
-def _refuse_if_stale(record, entity_type: str, seen_version: int | None) -> None:
-    if seen_version is not None and seen_version != record.version:
-        missed = max(record.version - seen_version, 1)
-        raise StaleEdit(record, audit.history(entity_type, record.id)[:missed])
 
 
 def update_task(
@@ -238,7 +251,7 @@ def update_task(
 
     Raises StaleEdit when someone else saved the task after `seen_version` was read.
     """
-    _refuse_if_stale(task, TASK, seen_version)
+    audit.refuse_if_stale(task, TASK, seen_version)
     before = audit.snapshot(task, TASK_FIELDS)
     was_done = task.status == TaskStatus.DONE
     task.status = status
@@ -298,7 +311,7 @@ def add_local_task(
 def set_outcome(
     outcome: PhaseOutcome, *, achieved_on: date | None, seen_version: int | None, actor: User
 ) -> None:
-    _refuse_if_stale(outcome, OUTCOME, seen_version)
+    audit.refuse_if_stale(outcome, OUTCOME, seen_version)
     before = clock.format_date(outcome.achieved_on) or "Not achieved"
     outcome.achieved_on = achieved_on
     outcome.achieved_by = actor if achieved_on else None

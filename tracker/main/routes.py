@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
+from tracker import calendar
 from tracker.checklist import services as checklist
 from tracker.extensions import db
+from tracker.main import services
+from tracker.meetings import services as meeting_services
+from tracker.models import Role
+from tracker.postcards import services as postcard_services
+from tracker.stakeholders import services as stakeholder_services
 from tracker.tenancy import authority_blueprint
 from tracker.web import my_memberships
 
@@ -19,6 +25,8 @@ authority_bp = authority_blueprint("authority", __name__)
 @login_required
 def home():
     memberships = my_memberships()
+    if any(m.role == Role.CONSULTANT for m in memberships):
+        return redirect(url_for("portfolio.index"))
     if len(memberships) == 1:
         return redirect(url_for("authority.dashboard", authority_slug=memberships[0].authority.slug))
     if not memberships and current_user.is_site_admin:
@@ -36,6 +44,17 @@ def switch_authority():
     return redirect(url_for("authority.dashboard", authority_slug=slug))
 
 
+@bp.get("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    """The private feed: the secret token in the address is the only credential."""
+    user = calendar.user_for_token(token)
+    if user is None:
+        abort(404)
+    return Response(calendar.build(user, url_for), mimetype="text/calendar",
+                    headers={"Content-Disposition": 'inline; filename="homeward.ics"',
+                             "Cache-Control": "private, max-age=900"})
+
+
 @bp.get("/healthz")
 def health():
     db.session.execute(text("SELECT 1"))
@@ -44,4 +63,12 @@ def health():
 
 @authority_bp.get("/")
 def dashboard():
-    return render_template("main/dashboard.html", progress=checklist.phase_progress())
+    return render_template(
+        "main/dashboard.html",
+        progress=checklist.phase_progress(),
+        board=services.dashboard(g.programme, url_for),
+        mine=services.my_open_actions(g.programme, current_user),
+        meetings=meeting_services.dashboard(g.programme),
+        engagements_due=stakeholder_services.due_engagements(g.programme),
+        postcards=postcard_services.dashboard(g.programme),
+    )

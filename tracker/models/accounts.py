@@ -7,7 +7,16 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -79,6 +88,13 @@ class User(UserMixin, db.Model):
     login_token: Mapped[str] = mapped_column(String(64), unique=True, default=_new_login_token)
     # The secret in the user's private calendar feed URL; None while the feed is off.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Email preferences (security messages are always sent).
+    reminder_days_before: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    email_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    email_digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    email_action_lists: Mapped[bool] = mapped_column(Boolean, default=True,
+                                                     server_default=true())
+    email_postcards: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
     memberships: Mapped[list[Membership]] = relationship(

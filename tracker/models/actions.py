@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, Date, DateTime, Enum, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,11 @@ from tracker import clock
 from tracker.extensions import db
 from tracker.models.accounts import User
 from tracker.models.programme import ChecklistTask
+
+if TYPE_CHECKING:
+    from tracker.models.meetings import Meeting
+    from tracker.models.postcards import PostcardItem
+    from tracker.models.stakeholders import Feedback
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
@@ -114,6 +120,10 @@ class Action(db.Model):
     # Where it came from: at most one source is set.
     checklist_task_id: Mapped[int | None] = mapped_column(ForeignKey("checklist_task.id"),
                                                           index=True)
+    feedback_id: Mapped[int | None] = mapped_column(ForeignKey("feedback.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
+    postcard_item_id: Mapped[int | None] = mapped_column(ForeignKey("postcard_item.id"),
+                                                         index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -127,6 +137,9 @@ class Action(db.Model):
     workstream: Mapped[Workstream | None] = relationship()
     milestone: Mapped[Milestone | None] = relationship()
     checklist_task: Mapped[ChecklistTask | None] = relationship()
+    feedback: Mapped[Feedback | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
+    postcard_item: Mapped[PostcardItem | None] = relationship()
     notes: Mapped[list[ActionNote]] = relationship(
         back_populates="action", order_by="ActionNote.at", cascade="all, delete-orphan"
     )
