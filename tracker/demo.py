@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tracker import clock
 from tracker.admin import services as admin
@@ -97,6 +97,10 @@ def load(today: date | None = None) -> None:
     _learning_sets(programme, people, today)
     _outcomes_and_costs(programme, people, today)
     _postcards(programme, people, today)
+    # History cannot be in the future: planned meetings and the like were recorded by now.
+    db.session.flush()
+    db.session.execute(update(AuditEvent).where(AuditEvent.at > clock.now())
+                       .values(at=clock.now()))
 
 
 def _outcomes_and_costs(programme, people, today) -> None:
