@@ -1,10 +1,12 @@
 """Extensions are created here and bound to the app in create_app."""
 
+import enum
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep Alembic migrations identical on SQLite (batch mode) and PostgreSQL.
@@ -22,6 +24,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def enum_type(cls: type[enum.Enum]) -> Enum:
+    """A Python enum stored by its values in a plain string column: no database enum type,
+    so adding a member needs no migration of a PostgreSQL type."""
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

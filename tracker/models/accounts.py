@@ -10,7 +10,6 @@ from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker import clock
-from tracker.extensions import db
+from tracker.extensions import db, enum_type
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -133,7 +132,7 @@ class Membership(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authority.id"), index=True)
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        enum_type(Role)
     )
     # The person's job in the authority, e.g. "Principal Social Worker".
     job_role: Mapped[str | None] = mapped_column(String(200))

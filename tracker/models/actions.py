@@ -6,11 +6,11 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Date, DateTime, Enum, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import clock
-from tracker.extensions import db
+from tracker.extensions import db, enum_type
 from tracker.models.accounts import User
 from tracker.models.programme import ChecklistTask
 
@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from tracker.models.postcards import PostcardItem
     from tracker.models.stakeholders import Feedback
 
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class ActionStatus(enum.StrEnum):
@@ -88,7 +85,7 @@ class Milestone(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     target_date: Mapped[date] = mapped_column(Date)
     workstream_id: Mapped[int | None] = mapped_column(ForeignKey("workstream.id"), index=True)
-    status: Mapped[MilestoneStatus] = mapped_column(_enum(MilestoneStatus),
+    status: Mapped[MilestoneStatus] = mapped_column(enum_type(MilestoneStatus),
                                                     default=MilestoneStatus.PLANNED)
     achieved_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -113,7 +110,7 @@ class Action(db.Model):
     # An owner with no account, e.g. "Head of Commissioning", when owner_id is empty.
     owner_name: Mapped[str] = mapped_column(String(200), default="")
     due_date: Mapped[date | None] = mapped_column(Date, index=True)
-    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus), default=ActionStatus.OPEN)
+    status: Mapped[ActionStatus] = mapped_column(enum_type(ActionStatus), default=ActionStatus.OPEN)
     dropped_reason: Mapped[str] = mapped_column(Text, default="")
     workstream_id: Mapped[int | None] = mapped_column(ForeignKey("workstream.id"), index=True)
     milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestone.id"), index=True)

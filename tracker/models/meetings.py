@@ -12,7 +12,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -23,15 +22,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import clock
-from tracker.extensions import db
+from tracker.extensions import db, enum_type
 from tracker.models.accounts import User
 
 if TYPE_CHECKING:
     from tracker.models.actions import Action
 
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class GroupKind(enum.StrEnum):
@@ -163,7 +159,7 @@ class GroupMember(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
-    group: Mapped[GroupKind] = mapped_column(_enum(GroupKind))
+    group: Mapped[GroupKind] = mapped_column(enum_type(GroupKind))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     # Only for someone without an account; a member's name comes from their account.
     name: Mapped[str] = mapped_column(String(200), default="")
@@ -217,18 +213,18 @@ class Meeting(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id"), index=True)
-    kind: Mapped[MeetingKind] = mapped_column(_enum(MeetingKind))
+    kind: Mapped[MeetingKind] = mapped_column(enum_type(MeetingKind))
     number: Mapped[int | None] = mapped_column(Integer)
     # A name of the meeting's own, e.g. the task and finish group's; blank means the kind's.
     name: Mapped[str] = mapped_column(String(200), default="")
-    group: Mapped[GroupKind] = mapped_column(_enum(GroupKind))
+    group: Mapped[GroupKind] = mapped_column(enum_type(GroupKind))
     # Local (Europe/London) date and times: a meeting is at 9:30 in England whatever the season.
     day: Mapped[date] = mapped_column(Date, index=True)
     start_time: Mapped[time | None] = mapped_column(Time)
     end_time: Mapped[time | None] = mapped_column(Time)
     location: Mapped[str] = mapped_column(String(500), default="")
     facilitators: Mapped[str] = mapped_column(String(500), default="")
-    status: Mapped[MeetingStatus] = mapped_column(_enum(MeetingStatus),
+    status: Mapped[MeetingStatus] = mapped_column(enum_type(MeetingStatus),
                                                   default=MeetingStatus.PLANNED)
     summary: Mapped[str] = mapped_column(Text, default="")
     # Which agenda template (and version) the agenda was copied from.
@@ -297,7 +293,7 @@ class AgendaOutcome(db.Model):
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id"), index=True)
-    kind: Mapped[OutcomeKind] = mapped_column(_enum(OutcomeKind))
+    kind: Mapped[OutcomeKind] = mapped_column(enum_type(OutcomeKind))
     text: Mapped[str] = mapped_column(Text)
     action_id: Mapped[int | None] = mapped_column(ForeignKey("action.id"), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -318,7 +314,7 @@ class MeetingAttendee(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("group_member.id"), index=True)
-    status: Mapped[AttendanceStatus | None] = mapped_column(_enum(AttendanceStatus))
+    status: Mapped[AttendanceStatus | None] = mapped_column(enum_type(AttendanceStatus))
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendees")
     member: Mapped[GroupMember] = relationship()
@@ -370,7 +366,7 @@ class ActionSheetAction(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sheet_id: Mapped[int] = mapped_column(ForeignKey("action_sheet.id"), index=True)
-    question: Mapped[SheetQuestion] = mapped_column(_enum(SheetQuestion))
+    question: Mapped[SheetQuestion] = mapped_column(enum_type(SheetQuestion))
     action_id: Mapped[int] = mapped_column(ForeignKey("action.id"), unique=True)
 
     sheet: Mapped[ActionSheet] = relationship(back_populates="links")

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import (
     Column,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     Table,
@@ -20,16 +19,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import clock
-from tracker.extensions import db
+from tracker.extensions import db, enum_type
 from tracker.models.accounts import User
 from tracker.models.meetings import AgendaItem, GroupKind, Meeting
 
 if TYPE_CHECKING:
     from tracker.models.actions import Action
 
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class PostcardStatus(enum.StrEnum):
@@ -83,11 +79,11 @@ class Postcard(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
-    from_group: Mapped[GroupKind] = mapped_column(_enum(GroupKind))
+    from_group: Mapped[GroupKind] = mapped_column(enum_type(GroupKind))
     # The learning set it was written at, when there was one.
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
     greeting: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[PostcardStatus] = mapped_column(_enum(PostcardStatus),
+    status: Mapped[PostcardStatus] = mapped_column(enum_type(PostcardStatus),
                                                    default=PostcardStatus.DRAFT)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -158,7 +154,7 @@ class PostcardItem(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     postcard_id: Mapped[int] = mapped_column(ForeignKey("postcard.id"), index=True)
-    kind: Mapped[ItemKind] = mapped_column(_enum(ItemKind))
+    kind: Mapped[ItemKind] = mapped_column(enum_type(ItemKind))
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -209,7 +205,7 @@ class PostcardAnswer(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("postcard_item.id"), index=True)
-    kind: Mapped[AnswerKind] = mapped_column(_enum(AnswerKind))
+    kind: Mapped[AnswerKind] = mapped_column(enum_type(AnswerKind))
     text: Mapped[str] = mapped_column(Text)
     action_id: Mapped[int | None] = mapped_column(ForeignKey("action.id"))
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id"))

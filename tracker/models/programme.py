@@ -10,7 +10,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -20,12 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import clock
-from tracker.extensions import db
+from tracker.extensions import db, enum_type
 from tracker.models.accounts import Authority, User
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class TaskStatus(enum.StrEnum):
@@ -104,7 +99,7 @@ class ChecklistTask(db.Model):
     basis: Mapped[str] = mapped_column(Text, default="")
 
     # The authority's progress.
-    status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus), default=TaskStatus.NOT_STARTED)
+    status: Mapped[TaskStatus] = mapped_column(enum_type(TaskStatus), default=TaskStatus.NOT_STARTED)
     not_applicable_reason: Mapped[str] = mapped_column(Text, default="")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     due_date: Mapped[date | None] = mapped_column(Date)

@@ -13,7 +13,6 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import clock
-from tracker.extensions import db
+from tracker.extensions import db, enum_type
 from tracker.models.accounts import User
 
 if TYPE_CHECKING:
@@ -33,9 +32,6 @@ if TYPE_CHECKING:
 # On the 1–5 scales, 3 and above counts as high when placing a stakeholder on the grid.
 HIGH_FROM = 3
 
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class StakeholderType(enum.StrEnum):
@@ -204,14 +200,14 @@ class Stakeholder(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[StakeholderType] = mapped_column(_enum(StakeholderType))
-    group: Mapped[StakeholderGroup] = mapped_column("stakeholder_group", _enum(StakeholderGroup))
+    kind: Mapped[StakeholderType] = mapped_column(enum_type(StakeholderType))
+    group: Mapped[StakeholderGroup] = mapped_column("stakeholder_group", enum_type(StakeholderGroup))
     organisation: Mapped[str] = mapped_column(String(200), default="")
     contact_owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     influence: Mapped[int] = mapped_column(Integer)
     interest: Mapped[int] = mapped_column(Integer)
-    level_now: Mapped[EngagementLevel] = mapped_column(_enum(EngagementLevel))
-    level_wanted: Mapped[EngagementLevel] = mapped_column(_enum(EngagementLevel))
+    level_now: Mapped[EngagementLevel] = mapped_column(enum_type(EngagementLevel))
+    level_wanted: Mapped[EngagementLevel] = mapped_column(enum_type(EngagementLevel))
     benefits: Mapped[str] = mapped_column(Text, default="")
     resistance: Mapped[str] = mapped_column(Text, default="")
     mitigation: Mapped[str] = mapped_column(Text, default="")
@@ -255,15 +251,15 @@ class Engagement(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
-    method: Mapped[EngagementMethod] = mapped_column(_enum(EngagementMethod))
+    method: Mapped[EngagementMethod] = mapped_column(enum_type(EngagementMethod))
     message: Mapped[str] = mapped_column(Text, default="")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     planned_date: Mapped[date] = mapped_column(Date, index=True)
     # Both set for a repeating engagement, both empty for a one-off.
-    repeat_unit: Mapped[RepeatUnit | None] = mapped_column(_enum(RepeatUnit))
+    repeat_unit: Mapped[RepeatUnit | None] = mapped_column(enum_type(RepeatUnit))
     repeat_every: Mapped[int | None] = mapped_column(Integer)
     repeat_until: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[EngagementStatus] = mapped_column(_enum(EngagementStatus),
+    status: Mapped[EngagementStatus] = mapped_column(enum_type(EngagementStatus),
                                                      default=EngagementStatus.PLANNED)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
@@ -315,7 +311,7 @@ class EngagementOccurrence(db.Model):
                                                index=True)
     # The date in the plan this records, which identifies the occurrence.
     due_on: Mapped[date] = mapped_column(Date)
-    outcome: Mapped[OccurrenceOutcome] = mapped_column(_enum(OccurrenceOutcome))
+    outcome: Mapped[OccurrenceOutcome] = mapped_column(enum_type(OccurrenceOutcome))
     done_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -334,7 +330,7 @@ class Feedback(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     received_on: Mapped[date] = mapped_column(Date)
-    source: Mapped[FeedbackSource] = mapped_column(_enum(FeedbackSource))
+    source: Mapped[FeedbackSource] = mapped_column(enum_type(FeedbackSource))
     text: Mapped[str] = mapped_column(Text)
     engagement_id: Mapped[int | None] = mapped_column(ForeignKey("engagement.id"), index=True)
     occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("engagement_occurrence.id"))
