@@ -140,3 +140,25 @@ def test_portfolio_of_150_authorities_is_quick(client, auth, create_user, add_me
     print(f"\nportfolio of 150 authorities (3,000 actions, 5,550 tasks): {elapsed:.2f}s")
     assert response.status_code == 200 and "Authority 149" in response.get_data(as_text=True)
     assert elapsed < 5
+
+
+def test_portfolio_and_digest_show_learning_sets(app, client, auth, create_authority, create_user,
+                                                 add_member):
+    from tracker.meetings import services as meetings
+    from tracker.models import MeetingKind, MeetingStatus, OutboxMessage
+    from tracker.notifications import jobs
+
+    consultant, (authority,) = _consultant_of(1, create_authority, create_user, add_member, auth)
+    programme = _programme(authority)
+    held = meetings.create_meeting(programme, kind=MeetingKind.STRATEGIC_SET, number=1,
+                                   day=TODAY - timedelta(days=20), actor=None)
+    held.status = MeetingStatus.HELD
+    meetings.create_meeting(programme, kind=MeetingKind.PRACTICE_SET, number=1,
+                            day=TODAY + timedelta(days=9), actor=None)
+    db.session.commit()
+    page = client.get("/portfolio").get_data(as_text=True)
+    assert "20 days ago" in page and "2 December 2026" in page
+    assert jobs.queue_digests(TODAY) == 1
+    digest = db.session.execute(select(OutboxMessage)).scalar_one().body_text
+    assert "Learning sets in the next fortnight" in digest and "2 December 2026" in digest
+    assert "Action lists not yet circulated" in digest

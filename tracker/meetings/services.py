@@ -42,7 +42,9 @@ from tracker.models import (
 )
 from tracker.models.meetings import LEARNING_SET_KINDS, SET_SEQUENCE_KINDS
 from tracker.notifications import outbox
+from tracker.notifications.jobs import DigestSection, digest_source
 from tracker.plan.services import TimelineItem
+from tracker.portfolio.services import Cell, portfolio_column
 
 MEETING = "meeting"
 ITEM = "agenda_item"
@@ -971,3 +973,64 @@ def _calendar_meetings(user: User, programmes: dict, url_for) -> Iterable[calend
             url_for("meetings.meeting", authority_slug=authority.slug, meeting_id=meeting.id,
                     _external=True),
             start, end)
+
+
+# -- the consultant's portfolio and the weekly digest ----------------------------------------------
+
+@portfolio_column("Last learning set")
+def _portfolio_last_set(programme_ids: list[int], today: date) -> dict[int, Cell]:
+    rows = db.session.execute(
+        select(Meeting.programme_id, func.max(Meeting.day))
+        .where(Meeting.programme_id.in_(programme_ids), Meeting.kind.in_(LEARNING_SET_KINDS),
+               Meeting.status == MeetingStatus.HELD, Meeting.day <= today)
+        .group_by(Meeting.programme_id)
+    ).all()
+    held = dict(rows)
+    return {pid: Cell(f"{(today - held[pid]).days} days ago" if pid in held else "None held",
+                      "meetings.index")
+            for pid in programme_ids}
+
+
+@portfolio_column("Next learning set")
+def _portfolio_next_set(programme_ids: list[int], today: date) -> dict[int, Cell]:
+    rows = db.session.execute(
+        select(Meeting.programme_id, func.min(Meeting.day))
+        .where(Meeting.programme_id.in_(programme_ids), Meeting.kind.in_(LEARNING_SET_KINDS),
+               Meeting.status == MeetingStatus.PLANNED, Meeting.day >= today)
+        .group_by(Meeting.programme_id)
+    ).all()
+    planned = dict(rows)
+    return {pid: Cell(clock.format_date(planned[pid]) if pid in planned else "None planned",
+                      "meetings.index")
+            for pid in programme_ids}
+
+
+@digest_source
+def _digest_meetings(programme_ids, authorities, today):
+    """Learning sets in the next fortnight, and held meetings whose action list has not gone."""
+    coming: dict[int, list] = defaultdict(list)
+    late: dict[int, list] = defaultdict(list)
+    for meeting in db.session.execute(
+        select(Meeting).where(
+            Meeting.programme_id.in_(programme_ids),
+            or_((Meeting.status == MeetingStatus.PLANNED) & Meeting.kind.in_(
+                    [*LEARNING_SET_KINDS, MeetingKind.BRIEFING])
+                & (Meeting.day >= today) & (Meeting.day <= today + timedelta(days=14)),
+                (Meeting.status == MeetingStatus.HELD) & Meeting.circulated_at.is_(None)
+                & (Meeting.kind != MeetingKind.MIDWAY_REVIEW) & (Meeting.day < today)))
+        .order_by(Meeting.day)
+    ).scalars():
+        slug = authorities[meeting.programme_id].slug
+        if meeting.status == MeetingStatus.PLANNED:
+            coming[meeting.programme_id].append((
+                f"{meeting.title} ({clock.format_date(meeting.day)})",
+                outbox.external_url("meetings.meeting", authority_slug=slug,
+                                    meeting_id=meeting.id)))
+        elif circulation_is_overdue(meeting, today):
+            late[meeting.programme_id].append((
+                f"{meeting.title}, held {clock.format_date(meeting.day)}",
+                outbox.external_url("meetings.action_list", authority_slug=slug,
+                                    meeting_id=meeting.id)))
+    return {pid: [DigestSection("Learning sets in the next fortnight", coming[pid]),
+                  DigestSection("Action lists not yet circulated", late[pid])]
+            for pid in programme_ids}

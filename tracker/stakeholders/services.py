@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from calendar import monthrange
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -37,6 +38,8 @@ from tracker.models import (
     User,
 )
 from tracker.models.stakeholders import engagement_stakeholder
+from tracker.notifications import outbox
+from tracker.notifications.jobs import DigestSection, digest_source
 from tracker.rag import AMBER_WITHIN_DAYS, RagStatus, rag
 
 STAKEHOLDER = "stakeholder"
@@ -711,3 +714,25 @@ def _calendar_engagements(user: User, programmes: dict, url_for) -> Iterable[cal
             yield calendar.FeedEvent(
                 f"{uid}@{calendar.UID_DOMAIN}", day, f"{e.method.label}: {e.title}",
                 f"{authority.name} engagement plan. For {who}. Owner: {owner}.{state}", url)
+
+
+@digest_source
+def _digest_engagements(programme_ids, authorities, today):
+    """Engagements due within a week or overdue and not recorded, for the weekly digest."""
+    due: dict[int, list] = defaultdict(list)
+    rows = db.session.execute(
+        select(Engagement)
+        .options(joinedload(Engagement.owner), selectinload(Engagement.occurrences))
+        .where(Engagement.programme_id.in_(programme_ids),
+               Engagement.status == EngagementStatus.PLANNED,
+               Engagement.planned_date <= today + timedelta(days=AMBER_WITHIN_DAYS))
+    ).scalars()
+    for engagement in rows:
+        slug = authorities[engagement.programme_id].slug
+        for slot in schedule(engagement, today).due:
+            due[engagement.programme_id].append((
+                f"{engagement.title} ({clock.format_date(slot.due_on)}"
+                f"{', ' + slot.rag.reason if slot.rag else ''})",
+                outbox.external_url("stakeholders.engagement", authority_slug=slug,
+                                    engagement_id=engagement.id)))
+    return {pid: [DigestSection("Engagements due", sorted(due[pid]))] for pid in programme_ids}
