@@ -6,11 +6,14 @@ Errors name the file, the item and the problem, so whoever edits the data can fi
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 CHECKLISTS_DIR = Path(__file__).resolve().parents[2] / "checklists"
 CHECKLIST_FILE = "implementation_checklist.toml"
+T = TypeVar("T")
 
 
 class ChecklistError(ValueError):
@@ -220,10 +223,14 @@ def _parse_tasks(r: DataReader, raws: list, phase_where: str, annexes: dict) -> 
     return tasks
 
 
-def load(path: Path | None = None) -> ChecklistTemplate:
-    path = path or CHECKLISTS_DIR / CHECKLIST_FILE
+def read_data_file(path: Path, parse_text: Callable[[str, str], T]) -> T:
+    """Read one data file in checklists/ and parse it, naming the file in any error."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ChecklistError(f"{path.name}: cannot be read: {exc.strerror}") from exc
-    return parse(text, path.name)
+    return parse_text(text, path.name)
+
+
+def load(path: Path | None = None) -> ChecklistTemplate:
+    return read_data_file(path or CHECKLISTS_DIR / CHECKLIST_FILE, parse)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from tracker.checklist.data import CHECKLISTS_DIR, ChecklistError, DataReader
+from tracker.checklist.data import CHECKLISTS_DIR, ChecklistError, DataReader, read_data_file
 from tracker.models.meetings import GroupKind, MeetingKind
 
 AGENDAS_FILE = "agendas.toml"
@@ -165,12 +165,7 @@ def _parse_items(r: DataReader, raws: object, agenda: str) -> list[ItemTemplate]
 
 
 def load(path: Path | None = None) -> AgendaSet:
-    path = path or CHECKLISTS_DIR / AGENDAS_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ChecklistError(f"{path.name}: cannot be read: {exc.strerror}") from exc
-    return parse(text, path.name)
+    return read_data_file(path or CHECKLISTS_DIR / AGENDAS_FILE, parse)
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from tracker.checklist.data import CHECKLISTS_DIR, ChecklistError, DataReader
+from tracker.checklist.data import CHECKLISTS_DIR, ChecklistError, DataReader, read_data_file
 
 QUESTIONS_FILE = "tracking_questions.toml"
 # The outcome page's charts a question can point at.
@@ -144,12 +144,7 @@ def parse(text: str, filename: str) -> TrackingGuide:
 
 
 def load(path: Path | None = None) -> TrackingGuide:
-    path = path or CHECKLISTS_DIR / QUESTIONS_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ChecklistError(f"{path.name}: cannot be read: {exc.strerror}") from exc
-    return parse(text, path.name)
+    return read_data_file(path or CHECKLISTS_DIR / QUESTIONS_FILE, parse)
 
 
 @lru_cache(maxsize=1)
