@@ -23,9 +23,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+BROWSER_DIR = Path(__file__).parent
+
+
 def pytest_collection_modifyitems(items):
+    # A conftest's hook sees the whole session's items: mark only the tests in this folder.
     for item in items:
-        item.add_marker(pytest.mark.browser)
+        if BROWSER_DIR in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="module")
