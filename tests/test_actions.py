@@ -157,6 +157,18 @@ def test_stale_action_edit_is_refused(app, client, signed_in, programme, member)
     assert "Fast Fingers" in page and "Open → Done" in page and "my words" in page
 
 
+def test_an_edit_without_its_version_is_refused_and_saves_nothing(client, signed_in, programme):
+    signed_in(Role.LEAD)
+    action = _action(programme)
+    form = _form(action, title="Overwritten blind")
+    del form["version"]
+    response = client.post(f"{BASE}/{action.id}/edit", data=form)
+    assert response.status_code == 400
+    assert "reload it and make your change again" in response.get_data(as_text=True)
+    db.session.refresh(action)
+    assert action.title == "Brief the IRO service"
+
+
 # -- the log ----------------------------------------------------------------------------------
 
 def test_log_opens_on_open_actions_and_filters(client, signed_in, programme, member):

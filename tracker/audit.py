@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from tracker import clock
 from tracker.extensions import db
 from tracker.models import AuditEvent, User
 
@@ -38,6 +39,11 @@ def diff(
     }
 
 
+def entity_type(record: Any) -> str:
+    """Audit events name a record by its table, so every area uses the same names."""
+    return record.__tablename__
+
+
 def record(
     entity_type: str,
     entity_id: int,
@@ -63,6 +69,48 @@ def record(
     return event
 
 
+def created(row: Any, actor: User | None, *, summary: str = "") -> AuditEvent:
+    """Add a new record and say who created it."""
+    db.session.add(row)
+    db.session.flush()
+    return record(entity_type(row), row.id, "created", programme_id=row.programme_id,
+                  actor=actor, summary=summary)
+
+
+def updated(row: Any, values: dict[str, Any], seen_version: int | None, actor: User | None, *,
+            fields: dict[str, tuple[str, Shown | None]], view: Callable[[Any], Any] | None = None,
+            then: Callable[[], dict[str, list[str]] | None] | None = None,
+            touch: bool = False, summary: str = "") -> bool:
+    """Set `values` on a versioned row and record what changed, from → to.
+
+    Raises StaleEdit when someone saved the row after the form showed `seen_version`
+    (None means a write by the system, not from a form). `view` wraps the row for the
+    snapshot when the audited fields are derived. `then` runs after the values are set, for
+    rules that touch other fields or tables, and may return more changes to record. `touch`
+    moves `updated_at` on, so the version moves even when only another table changed.
+    Returns whether anything changed.
+    """
+    refuse_if_stale(row, seen_version)
+    def shown() -> dict[str, str]:
+        return snapshot(view(row) if view else row, fields)
+
+    before = shown()
+    for key, value in values.items():
+        setattr(row, key, value)
+    more = then() if then is not None else None
+    changes = diff(before, shown(), fields) | (more or {})
+    if not changes:
+        return False
+    if touch:
+        row.updated_at = clock.now()
+    if row.__mapper__.version_id_generator is False:  # the version moves by hand on these
+        row.version += 1
+    db.session.flush()  # the version check happens here: a racing save raises StaleDataError
+    record(entity_type(row), row.id, "updated", programme_id=row.programme_id,
+           changes=changes, actor=actor, summary=summary)
+    return True
+
+
 class StaleEdit(Exception):
     """Someone else saved the record after this form was opened: `events` says what they did."""
 
@@ -72,14 +120,14 @@ class StaleEdit(Exception):
         self.events = events
 
 
-def refuse_if_stale(record, entity_type: str, seen_version: int | None) -> None:
+def refuse_if_stale(record, seen_version: int | None) -> None:
     """Raise StaleEdit when the record's version moved on since the form showed `seen_version`.
 
     Each audited save bumps the version once, so the newest events are the ones missed.
     """
     if seen_version is not None and seen_version != record.version:
         missed = max(record.version - seen_version, 1)
-        raise StaleEdit(record, history(entity_type, record.id)[:missed])
+        raise StaleEdit(record, history(entity_type(record), record.id)[:missed])
 
 
 def history(entity_type: str, entity_ids: Iterable[int] | int) -> list[AuditEvent]:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from flask import flash, redirect, render_template
 from govuk_frontend_wtf.main import wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import Field, HiddenField, IntegerField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from tracker.audit import StaleEdit
+from tracker.errors import RuleBroken
 from tracker.extensions import db
 
 
@@ -104,3 +106,44 @@ def save_versioned(save: Callable[[], bool], record, form) -> tuple[bool, list |
         stale = []
     form.version.set(record.version)  # reloaded after the rollback: the newest version
     return False, stale
+
+
+def version_required(_form, field) -> None:
+    """An edit must say which version it was made on: without it the save would overwrite."""
+    if field.data is None:
+        raise StopValidation("This page is out of date: reload it and make your change again")
+
+
+EDIT = {"version": [version_required]}
+
+
+def page_status(form) -> int:
+    """400 when the form has errors to show, so tools and tests can tell a refusal."""
+    return 400 if form.errors else 200
+
+
+def edit_versioned(form, row, save: Callable[[], bool], /, *, saved: str,
+                   next_url: Callable[[], str],
+                   template: str, rule_field: str | None = None, **context):
+    """The one edit flow for a versioned record.
+
+    GET: the form carries the row's version. A valid POST runs `save` and commits, flashes
+    `saved` (or that nothing changed) and goes to `next_url()`. When someone else saved the
+    row since the form was opened, the page answers 409 with what they changed and keeps
+    what was typed; a broken rule (RuleBroken) is shown next to its field (or `rule_field`).
+    """
+    stale = None
+    if not form.is_submitted():
+        form.version.set(row.version)
+    elif form.validate(extra_validators=EDIT):
+        try:
+            changed, stale = save_versioned(save, row, form)
+        except RuleBroken as exc:
+            db.session.rollback()
+            form[exc.field or rule_field].errors.append(str(exc))
+        else:
+            if stale is None:
+                flash(saved if changed else "No changes to save.", "success")
+                return redirect(next_url())
+    status = 409 if stale is not None else page_status(form)
+    return render_template(template, form=form, stale=stale, **context), status

@@ -9,8 +9,9 @@ from flask_login import current_user
 
 from tracker import clock
 from tracker.actions import forms, services
+from tracker.errors import RuleBroken
 from tracker.extensions import db
-from tracker.forms import save_versioned
+from tracker.forms import edit_versioned
 from tracker.models import Action, ActionStatus, ChecklistTask, Milestone, Workstream
 from tracker.permissions import Permission, can, can_update_action, requires
 from tracker.tenancy import authority_blueprint, get_in_programme_or_404, in_programme, programme_members
@@ -168,24 +169,19 @@ def edit(action_id: int):
         "workstream": str(action.workstream_id or ""), "milestone": str(action.milestone_id or ""),
     })
     _edit_form_choices(form, members, workstreams, milestones)
-    stale = None
-    if form.validate_on_submit():
+
+    def save() -> bool:
         values = _values(form, members, workstreams, milestones)
         if not can(Permission.UPDATE_ANY_ACTION) and values["owner"] != current_user:
-            form.owner.errors.append("Only the steering group can give your action to someone else")
-        else:
-            changed, stale = save_versioned(
-                lambda: services.update_action(action, seen_version=form.version.data,
-                                               actor=current_user, **values),
-                action, form)
-            if stale is None:
-                flash("Action saved." if changed else "No changes to save.", "success")
-                return redirect(url_for(".show", action_id=action.id))
-    elif not form.is_submitted():
-        form.version.set(action.version)
-    status = 409 if stale is not None else (400 if form.errors else 200)
-    return render_template("actions/edit.html", form=form, action=action,
-                           task=action.checklist_task, stale=stale), status
+            raise RuleBroken("Only the steering group can give your action to someone else",
+                             "owner")
+        return services.update_action(action, seen_version=form.version.data,
+                                      actor=current_user, **values)
+
+    return edit_versioned(form, action, save, saved="Action saved.",
+                          next_url=lambda: url_for(".show", action_id=action.id),
+                          template="actions/edit.html", action=action,
+                          task=action.checklist_task)
 
 
 @bp.post("/<int:action_id>/notes")

@@ -101,9 +101,7 @@ def create_action(
         **source,
     )
     _complete(action, False, actor)
-    db.session.add(action)
-    db.session.flush()
-    audit.record(ACTION, action.id, "created", programme_id=programme.id, actor=actor,
+    audit.created(action, actor,
                  summary=f"Action created: {title}")
     return action
 
@@ -111,21 +109,11 @@ def create_action(
 def update_action(action: Action, *, seen_version: int | None, actor: User, **values) -> bool:
     """Change an action's fields; False when nothing changed. StaleEdit when someone else
     saved it after `seen_version` was read."""
-    audit.refuse_if_stale(action, ACTION, seen_version)
-    before = audit.snapshot(action, ACTION_FIELDS)
     was_finished = action.status.finished
     if "owner" in values and values["owner"] is not None:
         values["owner_name"] = ""
-    for key, value in values.items():
-        setattr(action, key, value)
-    _complete(action, was_finished, actor)
-    changes = audit.diff(before, audit.snapshot(action, ACTION_FIELDS), ACTION_FIELDS)
-    if not changes:
-        return False
-    db.session.flush()
-    audit.record(ACTION, action.id, "updated", programme_id=action.programme_id,
-                 changes=changes, actor=actor)
-    return True
+    return audit.updated(action, values, seen_version, actor, fields=ACTION_FIELDS,
+                         then=lambda: _complete(action, was_finished, actor))
 
 
 def add_note(action: Action, text: str, actor: User) -> ActionNote:

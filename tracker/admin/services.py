@@ -9,18 +9,18 @@ from sqlalchemy import select
 from tracker import audit, clock
 from tracker.admin.forms import slugify
 from tracker.checklist import services as checklist
+from tracker.errors import RuleBroken
 from tracker.extensions import db
 from tracker.models import Authority, Membership, Programme, Role, User, normalise_email
 
 MEMBERSHIP = "membership"
 
 
-class AdminError(ValueError):
+class AdminError(RuleBroken):
     """A request that breaks a rule; the message says which, for the field named."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field)
 
 
 def create_authority(

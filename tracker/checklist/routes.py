@@ -18,7 +18,7 @@ from tracker.checklist.forms import (
     owner_choices,
 )
 from tracker.extensions import db
-from tracker.forms import choices, save_versioned
+from tracker.forms import choices, edit_versioned
 from tracker.models import ChecklistTask, PhaseOutcome, TaskStatus
 from tracker.permissions import Permission, requires
 from tracker.tenancy import authority_blueprint, get_in_programme_or_404, programme_members
@@ -109,31 +109,21 @@ def edit_task(task_id: int):
         }
     )
     form.owner.choices = owner_choices(members)
-    stale = None
-    if form.validate_on_submit():
-        changed, stale = save_versioned(
-            lambda: services.update_task(
-                task,
-                seen_version=form.version.data,
-                status=TaskStatus(form.status.data),
-                not_applicable_reason=form.not_applicable_reason.data,
-                owner=_chosen_owner(form, members),
-                due_date=form.due_date.data,
-                notes=form.notes.data,
-                evidence=form.evidence.data,
-                actor=current_user,
-            ),
-            task, form)
-        if stale is None:
-            flash(f"{task.label} saved." if changed else "No changes to save.", "success")
-            return redirect(url_for(".task", task_id=task.id))
-    elif not form.is_submitted():
-        form.version.set(task.version)
-    status = 409 if stale is not None else (400 if form.errors else 200)
-    return render_template(
-        "checklist/edit_task.html", task=task, form=form, stale=stale,
-        phase=_phase_or_404(task.phase),
-    ), status
+    return edit_versioned(
+        form, task,
+        lambda: services.update_task(
+            task,
+            seen_version=form.version.data,
+            status=TaskStatus(form.status.data),
+            not_applicable_reason=form.not_applicable_reason.data,
+            owner=_chosen_owner(form, members),
+            due_date=form.due_date.data,
+            notes=form.notes.data,
+            evidence=form.evidence.data,
+            actor=current_user,
+        ),
+        saved=f"{task.label} saved.", next_url=lambda: url_for(".task", task_id=task.id),
+        template="checklist/edit_task.html", task=task, phase=_phase_or_404(task.phase))
 
 
 @bp.route("/phase/<int:number>/tasks/new", methods=["GET", "POST"])
@@ -166,21 +156,9 @@ def add_local_task(number: int):
 def outcome(outcome_id: int):
     outcome = get_in_programme_or_404(PhaseOutcome, outcome_id)
     form = OutcomeForm(data={"achieved_on": outcome.achieved_on})
-    stale = None
-    if form.validate_on_submit():
-        _, stale = save_versioned(
-            lambda: services.set_outcome(
-                outcome, achieved_on=form.achieved_on.data, seen_version=form.version.data,
-                actor=current_user,
-            ),
-            outcome, form)
-        if stale is None:
-            flash("Outcome saved.", "success")
-            return redirect(url_for(".phase", number=outcome.phase))
-    elif not form.is_submitted():
-        form.version.set(outcome.version)
-    status = 409 if stale is not None else (400 if form.errors else 200)
-    return render_template(
-        "checklist/outcome.html", outcome=outcome, form=form, stale=stale,
-        phase=_phase_or_404(outcome.phase),
-    ), status
+    return edit_versioned(
+        form, outcome,
+        lambda: services.set_outcome(outcome, achieved_on=form.achieved_on.data,
+                                     seen_version=form.version.data, actor=current_user),
+        saved="Outcome saved.", next_url=lambda: url_for(".phase", number=outcome.phase),
+        template="checklist/outcome.html", outcome=outcome, phase=_phase_or_404(outcome.phase))

@@ -29,6 +29,7 @@ from tracker.rag import RagStatus, combine, rag
 TASK = "checklist_task"
 FINISHED_TASK_STATUSES = (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE)
 OUTCOME = "phase_outcome"
+OUTCOME_FIELDS = {"achieved_on": ("Achieved", lambda d: clock.format_date(d) or "Not achieved")}
 PROGRAMME = "programme"
 
 
@@ -251,28 +252,22 @@ def update_task(
 
     Raises StaleEdit when someone else saved the task after `seen_version` was read.
     """
-    audit.refuse_if_stale(task, TASK, seen_version)
-    before = audit.snapshot(task, TASK_FIELDS)
     was_done = task.status == TaskStatus.DONE
-    task.status = status
-    task.not_applicable_reason = not_applicable_reason if status == TaskStatus.NOT_APPLICABLE else ""
-    task.owner = owner
-    task.due_date = due_date
-    task.notes = notes
-    task.evidence = evidence
-    changes = audit.diff(before, audit.snapshot(task, TASK_FIELDS), TASK_FIELDS)
-    if not changes:
-        return False
-    if status == TaskStatus.DONE and not was_done:
-        task.completed_at = clock.now()
-        task.completed_by = actor
-    elif status != TaskStatus.DONE:
-        task.completed_at = None
-        task.completed_by = None
-    db.session.flush()  # the version check happens here: a racing save raises StaleDataError
-    audit.record(TASK, task.id, "updated", programme_id=task.programme_id, changes=changes,
-                 actor=actor)
-    return True
+
+    def completion() -> None:
+        if status == TaskStatus.DONE and not was_done:
+            task.completed_at = clock.now()
+            task.completed_by = actor
+        elif status != TaskStatus.DONE:
+            task.completed_at = None
+            task.completed_by = None
+
+    values = {
+        "status": status,
+        "not_applicable_reason": not_applicable_reason if status == TaskStatus.NOT_APPLICABLE else "",
+        "owner": owner, "due_date": due_date, "notes": notes, "evidence": evidence,
+    }
+    return audit.updated(task, values, seen_version, actor, fields=TASK_FIELDS, then=completion)
 
 
 def add_local_task(
@@ -301,27 +296,20 @@ def add_local_task(
         owner=owner,
         due_date=due_date,
     )
-    db.session.add(task)
-    db.session.flush()
-    audit.record(TASK, task.id, "created", programme_id=task.programme_id, actor=actor,
+    audit.created(task, actor,
                  summary=f"Added {task.label} to Phase {phase}: {title}")
     return task
 
 
 def set_outcome(
     outcome: PhaseOutcome, *, achieved_on: date | None, seen_version: int | None, actor: User
-) -> None:
-    audit.refuse_if_stale(outcome, OUTCOME, seen_version)
-    before = clock.format_date(outcome.achieved_on) or "Not achieved"
-    outcome.achieved_on = achieved_on
-    outcome.achieved_by = actor if achieved_on else None
-    after = clock.format_date(achieved_on) or "Not achieved"
-    if before == after:
-        return
-    db.session.flush()
-    audit.record(OUTCOME, outcome.id, "updated", programme_id=outcome.programme_id,
-                 changes={"Achieved": [before, after]}, actor=actor,
-                 summary=f"Phase {outcome.phase} outcome: {outcome.text}")
+) -> bool:
+    def achiever() -> None:
+        outcome.achieved_by = actor if achieved_on else None
+
+    return audit.updated(outcome, {"achieved_on": achieved_on}, seen_version, actor,
+                         fields=OUTCOME_FIELDS, then=achiever,
+                         summary=f"Phase {outcome.phase} outcome: {outcome.text}")
 
 
 def set_current_phase(programme: Programme, number: int, actor: User) -> None:

@@ -130,9 +130,7 @@ def save_scenario(programme: Programme, *, name: str, inputs: calc.CostInputs,
         probability_hundredths=int(inputs.probability * 100), returning=inputs.returning,
         reentry_cost_pence=int(inputs.reentry_cost * 100),
         support_cost_pence=int(inputs.support_cost * 100), in_report=False, created_by=actor)
-    db.session.add(scenario)
-    db.session.flush()
-    audit.record(SCENARIO, scenario.id, "created", programme_id=programme.id, actor=actor,
+    audit.created(scenario, actor,
                  summary=f"Cost scenario saved: {name} ({_describe(inputs)})")
     if in_report:
         choose_for_report(scenario, True, actor)

@@ -18,7 +18,7 @@ from tracker import audit, clock, scheduling
 from tracker.actions.forms import NONE
 from tracker.actions.services import action_rag
 from tracker.extensions import db
-from tracker.forms import save_versioned
+from tracker.forms import EDIT, edit_versioned, page_status, save_versioned
 from tracker.meetings import agendas, forms, services
 from tracker.models import (
     AttendanceStatus,
@@ -60,10 +60,6 @@ def _owner(form, members):
     if form.owner.data and form.owner.data != NONE:
         return next(m.user for m in members if str(m.user.id) == form.owner.data), ""
     return None, form.owner_name.data or ""
-
-
-def _status(form) -> int:
-    return 400 if form.errors else 200
 
 
 @bp.app_template_global()
@@ -135,7 +131,7 @@ def new():
         flash(f"{meeting.title} added, with its agenda.", "success")
         return redirect(url_for(".meeting", meeting_id=meeting.id))
     return render_template("meetings/new.html", form=form,
-                           agendas=agendas.current()), _status(form)
+                           agendas=agendas.current()), page_status(form)
 
 
 def _edit_form(meeting: Meeting, members: list[GroupMember]) -> forms.EditMeetingForm:
@@ -162,34 +158,20 @@ def edit(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     members = services.group_members(g.programme)
     form = _edit_form(meeting, members)
-    stale = None
-    if not form.is_submitted():
-        form.version.set(meeting.version)
-    elif form.validate():
+
+    def save() -> bool:
         chosen = {m.id: m for m in members} | {a.member.id: a.member for a in meeting.attendees}
+        return services.update_meeting(
+            meeting, seen_version=form.version.data, actor=current_user,
+            name=form.name.data, day=form.day.data, start_time=form.start_time.time,
+            end_time=form.end_time.time, location=form.location.data,
+            facilitators=form.facilitators.data, status=MeetingStatus(form.status.data),
+            summary=form.summary.data, invitees=[chosen[int(i)] for i in form.invitees.data],
+        )
 
-        def save() -> bool:
-            return services.update_meeting(
-                meeting, seen_version=form.version.data, actor=current_user,
-                name=form.name.data, day=form.day.data, start_time=form.start_time.time,
-                end_time=form.end_time.time, location=form.location.data,
-                facilitators=form.facilitators.data, status=MeetingStatus(form.status.data),
-                summary=form.summary.data, invitees=[chosen[int(i)] for i in form.invitees.data],
-            )
-
-        try:
-            changed, stale = save_versioned(save, meeting, form)
-        except services.MeetingError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "status").errors.append(str(exc))
-            meeting = _meeting_or_404(meeting_id)
-        else:
-            if stale is None:
-                flash("Meeting saved." if changed else "No changes to save.", "success")
-                return redirect(url_for(".meeting", meeting_id=meeting.id))
-    status = 409 if stale is not None else _status(form)
-    return render_template("meetings/edit.html", meeting=meeting, form=form,
-                           stale=stale), status
+    return edit_versioned(form, meeting, save, saved="Meeting saved.",
+                          next_url=lambda: url_for(".meeting", meeting_id=meeting.id),
+                          template="meetings/edit.html", rule_field="status", meeting=meeting)
 
 
 # -- the meeting page ----------------------------------------------------------------------------
@@ -232,7 +214,7 @@ def add_item(meeting_id: int):
         db.session.commit()
         flash("Item added to the agenda.", "success")
         return redirect(url_for(".meeting", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
-    return render_template("meetings/add_item.html", meeting=meeting, form=form), _status(form)
+    return render_template("meetings/add_item.html", meeting=meeting, form=form), page_status(form)
 
 
 @bp.route("/meetings/<int:meeting_id>/items/<int:item_id>", methods=["GET", "POST"])
@@ -246,23 +228,18 @@ def edit_item(meeting_id: int, item_id: int):
     form.position.choices = forms.choices(
         (n, f"{n}{' (where it is now)' if n == position else ''}")
         for n in range(1, len(meeting.items) + 1))
-    stale = None
-    if not form.is_submitted():
-        form.version.set(item.version)
-    elif form.validate():
-        def save() -> bool:
-            changed = services.update_item(
-                item, seen_version=form.version.data, actor=current_user, title=form.title.data,
-                prompts=form.prompt_list, notes=form.notes.data)
-            return services.move_item(item, form.position.data, current_user) or changed
 
-        changed, stale = save_versioned(save, item, form)
-        if stale is None:
-            flash("Item saved." if changed else "No changes to save.", "success")
-            return redirect(url_for(".meeting", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
-    status = 409 if stale is not None else _status(form)
-    return render_template("meetings/edit_item.html", meeting=meeting, item=item, form=form,
-                           stale=stale, confirm=forms.ConfirmForm()), status
+    def save() -> bool:
+        changed = services.update_item(
+            item, seen_version=form.version.data, actor=current_user, title=form.title.data,
+            prompts=form.prompt_list, notes=form.notes.data)
+        return services.move_item(item, form.position.data, current_user) or changed
+
+    return edit_versioned(
+        form, item, save, saved="Item saved.",
+        next_url=lambda: url_for(".meeting", meeting_id=meeting.id, _anchor=f"item-{item.id}"),
+        template="meetings/edit_item.html", meeting=meeting, item=item,
+        confirm=forms.ConfirmForm())
 
 
 @bp.route("/meetings/<int:meeting_id>/items/<int:item_id>/remove", methods=["GET", "POST"])
@@ -303,7 +280,7 @@ def add_outcome(meeting_id: int, item_id: int):
               f"{' and added to the action log' if outcome.action else ''}.", "success")
         return redirect(url_for(".meeting", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
     return render_template("meetings/add_outcome.html", meeting=meeting, item=item,
-                           form=form), _status(form)
+                           form=form), page_status(form)
 
 
 @bp.post("/meetings/<int:meeting_id>/outcomes/<int:agenda_outcome_id>/remove")
@@ -405,7 +382,7 @@ def sheet(meeting_id: int, member_id: int):
     stale = None
     if not form.is_submitted():
         form.version.set(sheet.version if sheet else 0)
-    elif form.validate():
+    elif form.validate(extra_validators=EDIT):
         answers = {q: getattr(form, q.value).data or "" for q in SheetQuestion}
 
         def save() -> bool:
@@ -418,7 +395,7 @@ def sheet(meeting_id: int, member_id: int):
             return redirect(url_for(".sheet", meeting_id=meeting.id, member_id=member.id))
         sheet = services.sheet_for(meeting, member)
         form.version.set(sheet.version if sheet else 0)
-    status = 409 if stale is not None else _status(form)
+    status = 409 if stale is not None else page_status(form)
     return _sheet_page(meeting, member, sheet, form, action_form, stale, status)
 
 
@@ -633,7 +610,7 @@ def _add_member(group: GroupKind):
             db.session.commit()
             flash(f"{member.display_name} added to the {group.label.lower()}.", "success")
             return redirect(url_for(f".{group.value}_group"))
-    return render_template("meetings/add_member.html", group=group, form=form), _status(form)
+    return render_template("meetings/add_member.html", group=group, form=form), page_status(form)
 
 
 @bp.route("/groups/strategic/members/new", methods=["GET", "POST"])
@@ -663,29 +640,14 @@ def edit_member(member_id: int):
         "framework_role": member.framework_role or NONE, "left": not member.active,
     })
     form.framework_role.choices = forms.role_choices(agendas.current().roles_for(member.group))
-    stale = None
-    if not form.is_submitted():
-        form.version.set(member.version)
-    elif form.validate():
-        def save() -> bool:
-            return services.update_member(
-                member, seen_version=form.version.data, actor=current_user, name=form.name.data,
-                job_title=form.job_title.data, framework_role=form.framework_role.data or None,
-                left=form.left.data)
-
-        try:
-            changed, stale = save_versioned(save, member, form)
-        except services.MeetingError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "name").errors.append(str(exc))
-            member = _member_or_404(member_id)
-        else:
-            if stale is None:
-                flash("Saved." if changed else "No changes to save.", "success")
-                return redirect(url_for(".member", member_id=member.id))
-    status = 409 if stale is not None else _status(form)
-    return render_template("meetings/edit_member.html", member=member, form=form,
-                           stale=stale), status
+    return edit_versioned(
+        form, member,
+        lambda: services.update_member(
+            member, seen_version=form.version.data, actor=current_user, name=form.name.data,
+            job_title=form.job_title.data, framework_role=form.framework_role.data or None,
+            left=form.left.data),
+        saved="Saved.", next_url=lambda: url_for(".member", member_id=member.id),
+        template="meetings/edit_member.html", rule_field="name", member=member)
 
 
 # -- decisions -----------------------------------------------------------------------------------

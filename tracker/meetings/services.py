@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import audit, calendar, clock, scheduling
 from tracker.actions.services import create_action
+from tracker.errors import RuleBroken
 from tracker.extensions import db
 from tracker.meetings import agendas
 from tracker.models import (
@@ -54,12 +55,8 @@ MEMBER = "group_member"
 SERIES = "meeting_series"
 
 
-class MeetingError(ValueError):
-    """A request that breaks a rule; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class MeetingError(RuleBroken):
+    """A request that breaks one of the meetings' rules."""
 
 
 def format_time(value: time | None) -> str:
@@ -170,32 +167,27 @@ def update_member(
     member: GroupMember, *, seen_version: int | None, actor: User, name: str, job_title: str,
     framework_role: str | None, left: bool, today: date | None = None,
 ) -> bool:
-    audit.refuse_if_stale(member, MEMBER, seen_version)
     today = today or clock.today()
-    before = audit.snapshot(_MemberView(member), MEMBER_FIELDS)
+    values: dict = {"job_title": job_title, "framework_role": framework_role or None,
+                    "left_on": (member.left_on or today) if left else None}
     if member.user is None:
         if not name.strip():
             raise MeetingError("Enter the person's name", "name")
-        member.name = name.strip()
-    member.job_title = job_title
-    member.framework_role = framework_role or None
+        values["name"] = name.strip()
     was_active = member.active
-    member.left_on = (member.left_on or today) if left else None
-    changes = audit.diff(before, audit.snapshot(_MemberView(member), MEMBER_FIELDS), MEMBER_FIELDS)
-    if not changes:
-        return False
-    if was_active and left:
-        # Someone who has left is not expected at meetings still to come.
-        for attendee in db.session.execute(
-            select(MeetingAttendee).join(Meeting).where(
-                MeetingAttendee.member_id == member.id, MeetingAttendee.status.is_(None),
-                Meeting.status == MeetingStatus.PLANNED, Meeting.day >= today)
-        ).scalars():
-            db.session.delete(attendee)
-    db.session.flush()
-    audit.record(MEMBER, member.id, "updated", programme_id=member.programme_id,
-                 changes=changes, actor=actor)
-    return True
+
+    def drop_future_invitations() -> None:
+        if was_active and left:
+            # Someone who has left is not expected at meetings still to come.
+            for attendee in db.session.execute(
+                select(MeetingAttendee).join(Meeting).where(
+                    MeetingAttendee.member_id == member.id, MeetingAttendee.status.is_(None),
+                    Meeting.status == MeetingStatus.PLANNED, Meeting.day >= today)
+            ).scalars():
+                db.session.delete(attendee)
+
+    return audit.updated(member, values, seen_version, actor, fields=MEMBER_FIELDS,
+                         view=_MemberView, then=drop_future_invitations)
 
 
 def missing_roles(group: GroupKind, members: Sequence[GroupMember]) -> list[agendas.GroupRole]:
@@ -317,9 +309,7 @@ def create_meeting(
         invitees = group_members(programme, group)
     for member in invitees:
         meeting.attendees.append(MeetingAttendee(member=member))
-    db.session.add(meeting)
-    db.session.flush()
-    audit.record(MEETING, meeting.id, "created", programme_id=programme.id, actor=actor,
+    audit.created(meeting, actor,
                  summary=f"{meeting.title} planned for {clock.format_date(day)}")
     return meeting
 
@@ -330,31 +320,21 @@ def update_meeting(
     status: MeetingStatus, summary: str, invitees: Sequence[GroupMember],
     today: date | None = None,
 ) -> bool:
-    audit.refuse_if_stale(meeting, MEETING, seen_version)
+    audit.refuse_if_stale(meeting, seen_version)
     today = today or clock.today()
     if status == MeetingStatus.HELD and day > today:
         raise MeetingError("A meeting can only be marked held on or after its date", "status")
-    before = audit.snapshot(_MeetingView(meeting), MEETING_FIELDS)
-    meeting.name = name
-    meeting.day = day
-    meeting.start_time = start_time
-    meeting.end_time = end_time
-    meeting.location = location
-    meeting.facilitators = facilitators
-    meeting.status = status
-    meeting.summary = summary
-    changes = audit.diff(before, audit.snapshot(_MeetingView(meeting), MEETING_FIELDS),
-                         MEETING_FIELDS)
-    invite_change = _set_invitees(meeting, invitees)
-    if invite_change:
-        changes["Invitees"] = invite_change
-    if not changes:
-        return False
-    meeting.updated_at = clock.now()  # invitees alone change no column; the version must move
-    db.session.flush()
-    audit.record(MEETING, meeting.id, "updated", programme_id=meeting.programme_id,
-                 changes=changes, actor=actor)
-    return True
+    values = {"name": name, "day": day, "start_time": start_time, "end_time": end_time,
+              "location": location, "facilitators": facilitators, "status": status,
+              "summary": summary}
+
+    def invite() -> dict[str, list[str]] | None:
+        change = _set_invitees(meeting, invitees)
+        return {"Invitees": change} if change else None
+
+    # Invitees alone change no column: `touch` makes the version move.
+    return audit.updated(meeting, values, seen_version, actor, fields=MEETING_FIELDS,
+                         view=_MeetingView, then=invite, touch=True)
 
 
 def _set_invitees(meeting: Meeting, invitees: Sequence[GroupMember]) -> list[str] | None:
@@ -509,27 +489,15 @@ def add_item(meeting: Meeting, *, title: str, prompts: Sequence[str], actor: Use
     item = AgendaItem(programme_id=meeting.programme_id, position=last + 1, title=title,
                       prompts=list(prompts), version=1)
     meeting.items.append(item)
-    db.session.flush()
-    audit.record(ITEM, item.id, "created", programme_id=meeting.programme_id, actor=actor,
-                 summary=f"Item added to {meeting.title}: {title}")
+    audit.created(item, actor,
+                  summary=f"Item added to {meeting.title}: {title}")
     return item
 
 
 def update_item(item: AgendaItem, *, seen_version: int | None, actor: User, title: str,
                 prompts: Sequence[str], notes: str) -> bool:
-    audit.refuse_if_stale(item, ITEM, seen_version)
-    before = audit.snapshot(_ItemView(item), ITEM_FIELDS)
-    item.title = title
-    item.prompts = list(prompts)
-    item.notes = notes
-    changes = audit.diff(before, audit.snapshot(_ItemView(item), ITEM_FIELDS), ITEM_FIELDS)
-    if not changes:
-        return False
-    item.version += 1
-    db.session.flush()
-    audit.record(ITEM, item.id, "updated", programme_id=item.programme_id, changes=changes,
-                 actor=actor)
-    return True
+    return audit.updated(item, {"title": title, "prompts": list(prompts), "notes": notes},
+                         seen_version, actor, fields=ITEM_FIELDS, view=_ItemView)
 
 
 def move_item(item: AgendaItem, position: int, actor: User) -> bool:
@@ -581,9 +549,7 @@ def add_outcome(
         )
     outcome = AgendaOutcome(programme_id=meeting.programme_id, meeting_id=meeting.id, item=item,
                             kind=kind, text=text, action=action, created_by=actor)
-    db.session.add(outcome)
-    db.session.flush()
-    audit.record(OUTCOME, outcome.id, "created", programme_id=meeting.programme_id, actor=actor,
+    audit.created(outcome, actor,
                  summary=f"{kind.label} recorded at {meeting.title}: {text}")
     return outcome
 
@@ -707,7 +673,7 @@ def save_sheet(
         db.session.add(sheet)
     else:
         # A form opened before the sheet existed carries version 0.
-        audit.refuse_if_stale(sheet, SHEET, seen_version)
+        audit.refuse_if_stale(sheet, seen_version)
     changes = {}
     for question in SheetQuestion:
         old, new = sheet.answer(question) or "", answers.get(question, "")
@@ -889,9 +855,8 @@ def plan_series(
             facilitators=facilitators, series=series, actor=actor,
             invitees=lead if is_call else invitees[planned.group],
         )
-    db.session.flush()
-    audit.record(SERIES, series.id, "created", programme_id=programme.id, actor=actor,
-                 summary=f"Series planned: {name}, from {clock.format_date(start_date)}")
+    audit.created(series, actor,
+                  summary=f"Series planned: {name}, from {clock.format_date(start_date)}")
     return series
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from tracker import audit, clock
 from tracker.extensions import db
-from tracker.forms import choices, save_versioned
+from tracker.forms import choices, edit_versioned
 from tracker.models import OutcomeQuarter
 from tracker.outcomes import forms, questions, services
 from tracker.permissions import Permission, requires
@@ -86,22 +86,12 @@ def edit(quarter_id: int):
     form = forms.QuarterForm(data={**{f.key: getattr(row, f.key) for f in services.FIGURES},
                                    "notes": row.notes})
     del form.quarter
-    stale = None
-    if form.validate_on_submit():
-        changed, stale = save_versioned(
-            lambda: services.update_quarter(row, seen_version=form.version.data,
-                                            actor=current_user, notes=form.notes.data,
-                                            **form.figures()),
-            row, form)
-        if stale is None:
-            flash(f"Figures saved for {row.period.label}." if changed else "No changes to save.",
-                  "success")
-            return redirect(url_for(".index"))
-    elif not form.is_submitted():
-        form.version.set(row.version)
-    status = 409 if stale is not None else (400 if form.errors else 200)
-    return render_template("outcomes/edit.html", form=form, row=row, stale=stale,
-                           history=audit.history(services.QUARTER, row.id)), status
+    return edit_versioned(
+        form, row,
+        lambda: services.update_quarter(row, seen_version=form.version.data, actor=current_user,
+                                        notes=form.notes.data, **form.figures()),
+        saved=f"Figures saved for {row.period.label}.", next_url=lambda: url_for(".index"),
+        template="outcomes/edit.html", row=row, history=audit.history(services.QUARTER, row.id))
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -219,9 +219,7 @@ def create_quarter(programme: Programme, period: FinancialQuarter, *, actor: Use
     _refuse_inconsistent(figures)
     row = OutcomeQuarter(programme_id=programme.id, year=period.year, quarter=period.quarter,
                          notes=notes, **figures)
-    db.session.add(row)
-    db.session.flush()
-    audit.record(QUARTER, row.id, "created", programme_id=programme.id, actor=actor,
+    audit.created(row, actor,
                  summary=f"Figures entered for {period.label}")
     return row
 
@@ -230,18 +228,9 @@ def update_quarter(row: OutcomeQuarter, *, seen_version: int | None, actor: User
                    **values) -> bool:
     """Change a quarter's figures; False when nothing changed. StaleEdit when someone else
     saved it after `seen_version` was read."""
-    audit.refuse_if_stale(row, QUARTER, seen_version)
+    audit.refuse_if_stale(row, seen_version)
     _refuse_inconsistent({f.key: values.get(f.key, getattr(row, f.key)) for f in FIGURES})
-    before = audit.snapshot(row, QUARTER_FIELDS)
-    for key, value in values.items():
-        setattr(row, key, value)
-    changes = audit.diff(before, audit.snapshot(row, QUARTER_FIELDS), QUARTER_FIELDS)
-    if not changes:
-        return False
-    db.session.flush()
-    audit.record(QUARTER, row.id, "updated", programme_id=row.programme_id, changes=changes,
-                 actor=actor)
-    return True
+    return audit.updated(row, values, seen_version, actor, fields=QUARTER_FIELDS)
 
 
 # -- rates and views ------------------------------------------------------------------------------

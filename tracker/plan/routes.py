@@ -10,7 +10,7 @@ from tracker.actions import services as actions
 from tracker.actions.forms import MilestoneForm, WorkstreamForm, choices, member_choices, named_choices
 from tracker.audit import history
 from tracker.extensions import db
-from tracker.forms import save_versioned
+from tracker.forms import edit_versioned
 from tracker.meetings import services as meetings
 from tracker.models import Action, Milestone, MilestoneStatus, Workstream
 from tracker.permissions import Permission, requires
@@ -81,21 +81,13 @@ def edit_workstream(workstream_id: int):
                                          selectinload(Workstream.members))
     members = programme_members()
     form = _workstream_form(members, workstream)
-    stale = None
-    if form.validate_on_submit():
-        changed, stale = save_versioned(
-            lambda: services.update_workstream(workstream, seen_version=form.version.data,
-                                               actor=current_user,
-                                               **_workstream_values(form, members)),
-            workstream, form)
-        if stale is None:
-            flash("Workstream saved." if changed else "No changes to save.", "success")
-            return redirect(url_for(".workstream", workstream_id=workstream.id))
-    elif not form.is_submitted():
-        form.version.set(workstream.version)
-    status = 409 if stale is not None else (400 if form.errors else 200)
-    return render_template("plan/workstream_form.html", form=form, workstream=workstream,
-                           stale=stale), status
+    return edit_versioned(
+        form, workstream,
+        lambda: services.update_workstream(workstream, seen_version=form.version.data,
+                                           actor=current_user, **_workstream_values(form, members)),
+        saved="Workstream saved.",
+        next_url=lambda: url_for(".workstream", workstream_id=workstream.id),
+        template="plan/workstream_form.html", workstream=workstream)
 
 
 # -- milestones --------------------------------------------------------------------------------
@@ -163,21 +155,14 @@ def edit_milestone(milestone_id: int):
     milestone = get_in_programme_or_404(Milestone, milestone_id)
     workstreams = _all_workstreams()
     form = _milestone_form(workstreams, milestone)
-    stale = None
-    if form.validate_on_submit():
-        changed, stale = save_versioned(
-            lambda: services.update_milestone(milestone, seen_version=form.version.data,
-                                              actor=current_user,
-                                              **_milestone_values(form, workstreams)),
-            milestone, form)
-        if stale is None:
-            flash("Milestone saved." if changed else "No changes to save.", "success")
-            return redirect(url_for(".milestone", milestone_id=milestone.id))
-    elif not form.is_submitted():
-        form.version.set(milestone.version)
-    status = 409 if stale is not None else (400 if form.errors else 200)
-    return render_template("plan/milestone_form.html", form=form, milestone=milestone,
-                           stale=stale), status
+    return edit_versioned(
+        form, milestone,
+        lambda: services.update_milestone(milestone, seen_version=form.version.data,
+                                          actor=current_user,
+                                          **_milestone_values(form, workstreams)),
+        saved="Milestone saved.",
+        next_url=lambda: url_for(".milestone", milestone_id=milestone.id),
+        template="plan/milestone_form.html", milestone=milestone)
 
 
 # -- timeline ----------------------------------------------------------------------------------

@@ -47,47 +47,28 @@ MILESTONE_FIELDS = {
 }
 
 
-def _save(record, entity_type: str, fields, seen_version, actor: User, values: dict) -> bool:
-    audit.refuse_if_stale(record, entity_type, seen_version)
-    before = audit.snapshot(record, fields)
-    for key, value in values.items():
-        setattr(record, key, value)
-    changes = audit.diff(before, audit.snapshot(record, fields), fields)
-    if changes:
-        db.session.flush()
-        audit.record(entity_type, record.id, "updated", programme_id=record.programme_id,
-                     changes=changes, actor=actor)
-    return bool(changes)
-
-
 def create_workstream(programme: Programme, actor: User | None, **values) -> Workstream:
     workstream = Workstream(programme_id=programme.id, **values)
-    db.session.add(workstream)
-    db.session.flush()
-    audit.record(WORKSTREAM, workstream.id, "created", programme_id=programme.id, actor=actor,
-                 summary=f"Workstream created: {workstream.name}")
+    audit.created(workstream, actor, summary=f"Workstream created: {workstream.name}")
     return workstream
 
 
 def update_workstream(workstream: Workstream, *, seen_version, actor: User, **values) -> bool:
-    return _save(workstream, WORKSTREAM, WORKSTREAM_FIELDS, seen_version, actor, values)
+    return audit.updated(workstream, values, seen_version, actor, fields=WORKSTREAM_FIELDS)
 
 
 def create_milestone(programme: Programme, actor: User | None, **values) -> Milestone:
     milestone = Milestone(programme_id=programme.id, **values)
     if milestone.status != MilestoneStatus.ACHIEVED:
         milestone.achieved_on = None
-    db.session.add(milestone)
-    db.session.flush()
-    audit.record(MILESTONE, milestone.id, "created", programme_id=programme.id, actor=actor,
-                 summary=f"Milestone created: {milestone.title}")
+    audit.created(milestone, actor, summary=f"Milestone created: {milestone.title}")
     return milestone
 
 
 def update_milestone(milestone: Milestone, *, seen_version, actor: User, **values) -> bool:
     if values.get("status", milestone.status) != MilestoneStatus.ACHIEVED:
         values["achieved_on"] = None
-    return _save(milestone, MILESTONE, MILESTONE_FIELDS, seen_version, actor, values)
+    return audit.updated(milestone, values, seen_version, actor, fields=MILESTONE_FIELDS)
 
 
 @dataclass(frozen=True)

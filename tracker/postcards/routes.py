@@ -18,7 +18,7 @@ from tracker import audit, clock
 from tracker.actions.forms import NONE
 from tracker.actions.services import action_rag
 from tracker.extensions import db
-from tracker.forms import save_versioned
+from tracker.forms import edit_versioned, page_status
 from tracker.models import (
     FINISHED_ACTION_STATUSES,
     Action,
@@ -34,10 +34,6 @@ from tracker.postcards import forms, services
 from tracker.tenancy import authority_blueprint, get_in_programme_or_404, programme_members
 
 bp = authority_blueprint("postcards", __name__, "/postcards")
-
-
-def _status(form) -> int:
-    return 400 if form.errors else 200
 
 
 def _postcard_or_404(postcard_id: int) -> Postcard:
@@ -181,7 +177,7 @@ def new():
             db.session.commit()
             flash("Draft postcard started. Add the commitments and the requests.", "success")
             return redirect(url_for(".show", postcard_id=postcard.id))
-    return render_template("postcards/new.html", form=form, only=only), _status(form)
+    return render_template("postcards/new.html", form=form, only=only), page_status(form)
 
 
 @bp.route("/<int:postcard_id>/edit", methods=["GET", "POST"])
@@ -194,22 +190,13 @@ def edit(postcard_id: int):
     form = forms.EditPostcardForm(data={"greeting": postcard.greeting,
                                         "meeting": str(postcard.meeting_id or NONE)})
     _meeting_choices(form, postcard.from_group)
-    stale = None
-    if not form.is_submitted():
-        form.version.set(postcard.version)
-    elif form.validate():
-        def save() -> bool:
-            return services.update_postcard(
-                postcard, seen_version=form.version.data, actor=current_user,
-                greeting=form.greeting.data, meeting=_meeting(form))
-
-        changed, stale = save_versioned(save, postcard, form)
-        if stale is None:
-            flash("Postcard saved." if changed else "No changes to save.", "success")
-            return redirect(url_for(".show", postcard_id=postcard.id))
-    status = 409 if stale is not None else _status(form)
-    return render_template("postcards/edit.html", postcard=postcard, form=form,
-                           stale=stale), status
+    return edit_versioned(
+        form, postcard,
+        lambda: services.update_postcard(postcard, seen_version=form.version.data,
+                                         actor=current_user, greeting=form.greeting.data,
+                                         meeting=_meeting(form)),
+        saved="Postcard saved.", next_url=lambda: url_for(".show", postcard_id=postcard.id),
+        template="postcards/edit.html", postcard=postcard)
 
 
 @bp.route("/<int:postcard_id>/items/new", methods=["GET", "POST"])
@@ -227,7 +214,7 @@ def add_item(postcard_id: int):
         flash(f"{item.kind.label} added.", "success")
         return redirect(url_for(".show", postcard_id=postcard.id, _anchor=f"item-{item.id}"))
     return render_template("postcards/add_item.html", postcard=postcard,
-                           form=form), _status(form)
+                           form=form), page_status(form)
 
 
 @bp.route("/<int:postcard_id>/items/<int:postcard_item_id>", methods=["GET", "POST"])
@@ -239,21 +226,14 @@ def edit_item(postcard_id: int, postcard_item_id: int):
     if not postcard.is_draft:
         return _sent_refusal(postcard)
     form = forms.EditItemForm(data={"text": item.text})
-    stale = None
-    if not form.is_submitted():
-        form.version.set(item.version)
-    elif form.validate():
-        def save() -> bool:
-            return services.update_item(item, seen_version=form.version.data,
-                                        actor=current_user, text=form.text.data)
-
-        changed, stale = save_versioned(save, item, form)
-        if stale is None:
-            flash(f"{item.kind.label} saved." if changed else "No changes to save.", "success")
-            return redirect(url_for(".show", postcard_id=postcard.id, _anchor=f"item-{item.id}"))
-    status = 409 if stale is not None else _status(form)
-    return render_template("postcards/edit_item.html", postcard=postcard, item=item, form=form,
-                           stale=stale, confirm=forms.ConfirmForm()), status
+    return edit_versioned(
+        form, item,
+        lambda: services.update_item(item, seen_version=form.version.data, actor=current_user,
+                                     text=form.text.data),
+        saved=f"{item.kind.label} saved.",
+        next_url=lambda: url_for(".show", postcard_id=postcard.id, _anchor=f"item-{item.id}"),
+        template="postcards/edit_item.html", postcard=postcard, item=item,
+        confirm=forms.ConfirmForm())
 
 
 @bp.post("/<int:postcard_id>/items/<int:postcard_item_id>/remove")
@@ -383,7 +363,7 @@ def answer(postcard_id: int, postcard_item_id: int):
             flash("Answer sent to the " + postcard.from_group.label.lower() + ".", "success")
             return redirect(url_for(".show", postcard_id=postcard.id, _anchor=f"item-{item.id}"))
     return render_template("postcards/answer.html", postcard=postcard, item=item, form=form,
-                           next_meeting=meeting, rag_of=action_rag), _status(form)
+                           next_meeting=meeting, rag_of=action_rag), page_status(form)
 
 
 @bp.post("/<int:postcard_id>/review")

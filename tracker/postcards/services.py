@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import audit, clock
 from tracker.actions.services import create_action
+from tracker.errors import RuleBroken
 from tracker.extensions import db
 from tracker.meetings import services as meetings
 from tracker.models import (
@@ -50,12 +51,8 @@ DEFAULT_GREETINGS = {
 }
 
 
-class PostcardError(ValueError):
-    """A request that breaks a rule; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class PostcardError(RuleBroken):
+    """A request that breaks one of the postcards' rules."""
 
 
 def other(group: GroupKind) -> GroupKind:
@@ -172,9 +169,7 @@ def create_postcard(programme: Programme, *, from_group: GroupKind, actor: User,
     postcard = Postcard(programme_id=programme.id, from_group=from_group, meeting=meeting,
                         greeting=greeting.strip() or DEFAULT_GREETINGS[from_group],
                         created_by=actor, version=1)
-    db.session.add(postcard)
-    db.session.flush()
-    audit.record(POSTCARD, postcard.id, "created", programme_id=programme.id, actor=actor,
+    audit.created(postcard, actor,
                  summary=f"Postcard drafted: {postcard.title.lower()}")
     return postcard
 
@@ -182,19 +177,11 @@ def create_postcard(programme: Programme, *, from_group: GroupKind, actor: User,
 def update_postcard(postcard: Postcard, *, seen_version: int | None, actor: User,
                     greeting: str, meeting: Meeting | None) -> bool:
     _check_draft(postcard)
-    audit.refuse_if_stale(postcard, POSTCARD, seen_version)
+    audit.refuse_if_stale(postcard, seen_version)
     _check_meeting(meeting, postcard.from_group)
-    before = audit.snapshot(postcard, POSTCARD_FIELDS)
-    postcard.greeting = greeting.strip() or DEFAULT_GREETINGS[postcard.from_group]
-    postcard.meeting = meeting
-    changes = audit.diff(before, audit.snapshot(postcard, POSTCARD_FIELDS), POSTCARD_FIELDS)
-    if not changes:
-        return False
-    postcard.version += 1
-    db.session.flush()
-    audit.record(POSTCARD, postcard.id, "updated", programme_id=postcard.programme_id,
-                 changes=changes, actor=actor)
-    return True
+    values = {"greeting": greeting.strip() or DEFAULT_GREETINGS[postcard.from_group],
+              "meeting": meeting}
+    return audit.updated(postcard, values, seen_version, actor, fields=POSTCARD_FIELDS)
 
 
 def add_item(postcard: Postcard, *, kind: ItemKind, text: str, actor: User) -> PostcardItem:
@@ -205,23 +192,15 @@ def add_item(postcard: Postcard, *, kind: ItemKind, text: str, actor: User) -> P
     item = PostcardItem(programme_id=postcard.programme_id, kind=kind, position=last + 1,
                         text=text.strip(), created_by=actor)
     postcard.items.append(item)
-    db.session.flush()
-    audit.record(ITEM, item.id, "created", programme_id=postcard.programme_id, actor=actor,
-                 summary=f"{kind.label} added: {item.text}")
+    audit.created(item, actor,
+                  summary=f"{kind.label} added: {item.text}")
     return item
 
 
 def update_item(item: PostcardItem, *, seen_version: int | None, actor: User, text: str) -> bool:
     _check_draft(item.postcard)
-    audit.refuse_if_stale(item, ITEM, seen_version)
-    if text == item.text:
-        return False
-    changes = {item.kind.label: [item.text, text]}
-    item.text = text
-    db.session.flush()
-    audit.record(ITEM, item.id, "updated", programme_id=item.programme_id, changes=changes,
-                 actor=actor)
-    return True
+    return audit.updated(item, {"text": text}, seen_version, actor,
+                         fields={"text": (item.kind.label, None)})
 
 
 def remove_item(item: PostcardItem, actor: User) -> None:
@@ -332,9 +311,8 @@ def answer(item: PostcardItem, *, kind: AnswerKind, text: str, actor: User | Non
             meeting, title=f"Postcard from the {source}: {_short(item.text)}",
             prompts=[item.text, text], actor=actor)
     item.answers.append(reply)
-    db.session.flush()
-    audit.record(ANSWER, reply.id, "created", programme_id=item.programme_id, actor=actor,
-                 summary=f"Request answered ({kind.label.lower()}): {text}")
+    audit.created(reply, actor,
+                  summary=f"Request answered ({kind.label.lower()}): {text}")
     db.session.commit()
     if notify:
         _notify(postcard, postcard.from_group, "postcard_answered",

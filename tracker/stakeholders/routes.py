@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from tracker import audit, clock
 from tracker.checklist.forms import owner_choices
 from tracker.extensions import db
-from tracker.forms import choices, save_versioned
+from tracker.forms import choices, edit_versioned
 from tracker.models import (
     EngagementLevel,
     EngagementMethod,
@@ -132,22 +132,15 @@ def edit_stakeholder(stakeholder_id: int):
     stakeholder = get_in_programme_or_404(Stakeholder, stakeholder_id)
     members = programme_members()
     form = _stakeholder_form(members, stakeholder)
-    stale = None
-    if form.validate_on_submit():
-        values = _stakeholder_values(form, members)
-        changed, stale = save_versioned(
-            lambda: services.update_stakeholder(stakeholder, seen_version=form.version.data,
-                                                actor=current_user, **values),
-            stakeholder, form)
-        if stale is None:
-            flash(f"{stakeholder.name} saved." if changed else "No changes to save.", "success")
-            return redirect(url_for(".stakeholder", stakeholder_id=stakeholder.id))
-    elif not form.is_submitted():
-        form.version.set(stakeholder.version)
-    status = 409 if stale is not None else (400 if form.errors else 200)
-    return render_template("stakeholders/stakeholder_form.html", form=form,
-                           stakeholder=stakeholder, stale=stale,
-                           levels=list(EngagementLevel)), status
+    return edit_versioned(
+        form, stakeholder,
+        lambda: services.update_stakeholder(stakeholder, seen_version=form.version.data,
+                                            actor=current_user,
+                                            **_stakeholder_values(form, members)),
+        saved=f"{stakeholder.name} saved.",
+        next_url=lambda: url_for(".stakeholder", stakeholder_id=stakeholder.id),
+        template="stakeholders/stakeholder_form.html", stakeholder=stakeholder,
+        levels=list(EngagementLevel))
 
 
 @bp.route("/stakeholders/<int:stakeholder_id>/remove", methods=["GET", "POST"])
@@ -271,21 +264,15 @@ def edit_engagement(engagement_id: int):
     members = programme_members()
     stakeholders = _all_stakeholders()
     form = _engagement_form(forms.EditEngagementForm, members, stakeholders, engagement)
-    stale = None
-    if form.validate_on_submit():
-        values = _engagement_values(form, members, stakeholders)
-        changed, stale = save_versioned(
-            lambda: services.update_engagement(engagement, seen_version=form.version.data,
-                                               actor=current_user, **values),
-            engagement, form)
-        if stale is None:
-            flash("Engagement saved." if changed else "No changes to save.", "success")
-            return redirect(url_for(".engagement", engagement_id=engagement.id))
-    elif not form.is_submitted():
-        form.version.set(engagement.version)
-    status = 409 if stale is not None else (400 if form.errors else 200)
-    return render_template("stakeholders/engagement_form.html", form=form, engagement=engagement,
-                           stale=stale, stakeholders=stakeholders), status
+    return edit_versioned(
+        form, engagement,
+        lambda: services.update_engagement(engagement, seen_version=form.version.data,
+                                           actor=current_user,
+                                           **_engagement_values(form, members, stakeholders)),
+        saved="Engagement saved.",
+        next_url=lambda: url_for(".engagement", engagement_id=engagement.id),
+        template="stakeholders/engagement_form.html", engagement=engagement,
+        stakeholders=stakeholders)
 
 
 def _occurrence_date(engagement) -> date:

@@ -96,23 +96,6 @@ ENGAGEMENT_FIELDS = {
 }
 
 
-def _save(record, entity_type: str, fields, seen_version: int | None, actor: User,
-          values: dict) -> bool:
-    audit.refuse_if_stale(record, entity_type, seen_version)
-    before = audit.snapshot(record, fields)
-    for key, value in values.items():
-        setattr(record, key, value)
-    changes = audit.diff(before, audit.snapshot(record, fields), fields)
-    if not changes:
-        return False
-    # Also when only the stakeholders changed (another table), so the version moves on.
-    record.updated_at = clock.now()
-    db.session.flush()  # the version check happens here: a racing save raises StaleDataError
-    audit.record(entity_type, record.id, "updated", programme_id=record.programme_id,
-                 changes=changes, actor=actor)
-    return True
-
-
 # -- the register ------------------------------------------------------------------------------
 
 class StakeholderInUse(Exception):
@@ -126,9 +109,7 @@ class StakeholderInUse(Exception):
 
 def create_stakeholder(programme: Programme, *, actor: User, **values) -> Stakeholder:
     stakeholder = Stakeholder(programme_id=programme.id, **values)
-    db.session.add(stakeholder)
-    db.session.flush()
-    audit.record(STAKEHOLDER, stakeholder.id, "created", programme_id=programme.id, actor=actor,
+    audit.created(stakeholder, actor,
                  summary=f"Added to the stakeholder register: {stakeholder.name}")
     return stakeholder
 
@@ -136,7 +117,8 @@ def create_stakeholder(programme: Programme, *, actor: User, **values) -> Stakeh
 def update_stakeholder(stakeholder: Stakeholder, *, seen_version: int | None, actor: User,
                        **values) -> bool:
     """False when nothing changed; StaleEdit when someone else saved it since `seen_version`."""
-    return _save(stakeholder, STAKEHOLDER, STAKEHOLDER_FIELDS, seen_version, actor, values)
+    return audit.updated(stakeholder, values, seen_version, actor, fields=STAKEHOLDER_FIELDS,
+                         touch=True)
 
 
 def delete_stakeholder(stakeholder: Stakeholder, *, actor: User) -> None:
@@ -479,9 +461,7 @@ def due_engagements(programme: Programme, today: date | None = None) -> list[Slo
 def create_engagement(programme: Programme, *, actor: User, stakeholders: Sequence[Stakeholder],
                       **values) -> Engagement:
     engagement = Engagement(programme_id=programme.id, stakeholders=list(stakeholders), **values)
-    db.session.add(engagement)
-    db.session.flush()
-    audit.record(ENGAGEMENT, engagement.id, "created", programme_id=programme.id, actor=actor,
+    audit.created(engagement, actor,
                  summary=f"Planned: {engagement.title} ({engagement.repeat_label.lower()}, "
                          f"from {clock.format_date(engagement.planned_date)})")
     return engagement
@@ -492,7 +472,8 @@ def update_engagement(engagement: Engagement, *, seen_version: int | None, actor
     """False when nothing changed; StaleEdit when someone else saved it since `seen_version`."""
     if "stakeholders" in values:
         values["stakeholders"] = list(values["stakeholders"])
-    return _save(engagement, ENGAGEMENT, ENGAGEMENT_FIELDS, seen_version, actor, values)
+    return audit.updated(engagement, values, seen_version, actor, fields=ENGAGEMENT_FIELDS,
+                         touch=True)
 
 
 def _occurrence_text(occurrence: EngagementOccurrence | None) -> str:
@@ -582,9 +563,7 @@ def create_feedback(programme: Programme, *, received_on: date, source: Feedback
     feedback = Feedback(programme_id=programme.id, received_on=received_on, source=source,
                         text=text, engagement=engagement, occurrence=occurrence,
                         stakeholder=stakeholder, recorded_by=actor)
-    db.session.add(feedback)
-    db.session.flush()
-    audit.record(FEEDBACK, feedback.id, "created", programme_id=programme.id, actor=actor,
+    audit.created(feedback, actor,
                  summary=f"Feedback from {source.label.lower()} about {feedback_about(feedback)}")
     return feedback
 
