@@ -163,7 +163,7 @@ def test_an_edit_without_its_version_is_refused_and_saves_nothing(client, signed
     form = _form(action, title="Overwritten blind")
     del form["version"]
     response = client.post(f"{BASE}/{action.id}/edit", data=form)
-    assert response.status_code == 400
+    assert response.status_code == 400, response.location
     assert "reload it and make your change again" in response.get_data(as_text=True)
     db.session.refresh(action)
     assert action.title == "Brief the IRO service"

@@ -57,6 +57,13 @@ class VersionField(IntegerField):
 
     widget = HiddenField.widget
 
+    def process_formdata(self, valuelist: list[str]) -> None:
+        # Blank on a form that makes a record; required on an edit (see version_required).
+        if valuelist and not valuelist[0].strip():
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
     def set(self, version: int) -> None:
         """Carry this version in the re-rendered form (not the one that was submitted)."""
         self.data = version

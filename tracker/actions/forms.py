@@ -20,7 +20,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.forms import GovDateField, VersionField, choices, strip_text
 from tracker.models import ActionStatus, MilestoneStatus
@@ -76,7 +76,7 @@ class ActionForm(FlaskForm):
     )
     workstream = SelectField("Workstream", widget=GovSelect())
     milestone = SelectField("Milestone", widget=GovSelect())
-    version = VersionField(validators=[Optional()])
+    version = VersionField()
 
     def validate_dropped_reason(self, field):
         if self.status.data == ActionStatus.DROPPED.value and not field.data:
@@ -149,7 +149,7 @@ class WorkstreamForm(FlaskForm):
         "Aims", widget=GovTextArea(), filters=[strip_text],
         description="Optional. What the workstream is for. You can use Markdown.",
         validators=[Length(max=5000, message="Aims must be 5,000 characters or fewer")])
-    version = VersionField(validators=[Optional()])
+    version = VersionField()
 
 
 class MilestoneForm(FlaskForm):
@@ -167,7 +167,7 @@ class MilestoneForm(FlaskForm):
     notes = TextAreaField(
         "Notes", widget=GovTextArea(), filters=[strip_text],
         validators=[Length(max=5000, message="Notes must be 5,000 characters or fewer")])
-    version = VersionField(validators=[Optional()])
+    version = VersionField()
 
     def validate_achieved_on(self, field):
         if self.status.data == MilestoneStatus.ACHIEVED.value and not field.data:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovTextArea, GovTextInput
 from wtforms import RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.forms import GovDateField, VersionField, choices, strip_text
 from tracker.models import TaskStatus
@@ -49,7 +49,7 @@ class TaskForm(FlaskForm):
         description="A link to the document, minutes or data, or a short description of it.",
         validators=[Length(max=2000, message="Evidence must be 2,000 characters or fewer")],
     )
-    version = VersionField(validators=[Optional()])
+    version = VersionField()
 
     def validate_not_applicable_reason(self, field):
         if self.status.data == TaskStatus.NOT_APPLICABLE.value and not field.data:
@@ -79,7 +79,7 @@ class LocalTaskForm(FlaskForm):
 
 class OutcomeForm(FlaskForm):
     achieved_on = GovDateField("Date achieved", description="Leave blank if not achieved yet.")
-    version = VersionField(validators=[Optional()])
+    version = VersionField()
 
 
 class CurrentPhaseForm(FlaskForm):

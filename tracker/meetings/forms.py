@@ -147,7 +147,7 @@ class EditMeetingForm(_MeetingDetails):
     invitees = SelectMultipleField("Invitees", widget=GovCheckboxesInput(), validate_choice=True)
     summary = _area("Summary", description="Optional. A short account of the meeting for people "
                                            "who were not there. " + MARKDOWN_HINT)
-    version = VersionField(validators=[Optional()])
+    version = VersionField()
 
 
 def _prompt_lines(text: str | None) -> list[str]:
@@ -162,7 +162,7 @@ class ItemForm(FlaskForm):
     notes = _area("Notes", description="What was said. " + MARKDOWN_HINT)
     position = SelectField("Place on the agenda", widget=GovSelect(), coerce=int,
                            validate_choice=True)
-    version = VersionField(validators=[Optional()])
+    version = VersionField()
 
     @property
     def prompt_list(self) -> list[str]:
@@ -237,7 +237,7 @@ class SheetForm(FlaskForm):
     team = _area(SheetQuestion.TEAM.label, max_length=5000)
     others = _area(SheetQuestion.OTHERS.label, max_length=5000)
     before_next = _area(SheetQuestion.BEFORE_NEXT.label, max_length=5000)
-    version = VersionField(validators=[Optional()])
+    version = VersionField()
 
 
 class SheetActionForm(OwnedActionForm):
@@ -273,7 +273,7 @@ class EditMemberForm(FlaskForm):
     job_title = text_field("Job title", optional=True, max_length=200)
     framework_role = SelectField("Role the group needs", widget=GovSelect(), validate_choice=True)
     left = BooleanField("This person has left the group", widget=GovCheckboxInput())
-    version = VersionField(validators=[Optional()])
+    version = VersionField()
 
 
 def role_choices(roles) -> list:

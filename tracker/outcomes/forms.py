@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovTextArea, GovTextInput
 from wtforms import Field, HiddenField, SelectField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length
 
 from tracker.forms import VersionField, strip_text
 from tracker.outcomes.services import FIGURES, Figure, check_figures, parse_count
@@ -53,7 +53,7 @@ def _fields() -> dict:
             description="Optional. Where the figures came from, and anything that explains "
                         "them.",
             validators=[Length(max=5000, message="Notes must be 5,000 characters or fewer")]),
-        "version": VersionField(validators=[Optional()]),
+        "version": VersionField(),
     }
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovTextArea
 from wtforms import RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker import clock
 from tracker.actions.forms import NONE
@@ -41,7 +41,7 @@ class NewPostcardForm(_Details):
 
 
 class EditPostcardForm(_Details):
-    version = VersionField(validators=[Optional()])
+    version = VersionField()
 
 
 class ItemForm(FlaskForm):
@@ -60,7 +60,7 @@ class ItemForm(FlaskForm):
 class EditItemForm(FlaskForm):
     text = _area("What it says", max_length=2000,
                  required="Enter the commitment, or the question or request")
-    version = VersionField(validators=[Optional()])
+    version = VersionField()
 
 
 class AnswerForm(OwnedActionForm):

@@ -131,7 +131,7 @@ class StakeholderForm(FlaskForm):
         description="Optional. For example, team meetings, the practice newsletter, the board's "
                     "agenda, the foster carers' support group.",
     )
-    version = VersionField(validators=[Optional()])
+    version = VersionField()
 
 
 class EngagementForm(FlaskForm):
@@ -169,7 +169,7 @@ class EngagementForm(FlaskForm):
     repeat_until = GovDateField("Repeat until",
                                 description="Optional. Leave blank to keep repeating.")
     notes = _text("Notes", max_length=20000, description="Optional. You can use Markdown.")
-    version = VersionField(validators=[Optional()])
+    version = VersionField()
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
