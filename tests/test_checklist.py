@@ -260,7 +260,7 @@ def test_lead_moves_the_programme_to_phase_2(client, signed_in, programme):
     assert client.post(f"{BASE}/current-phase", data={"phase": "2"}).status_code == 302
     db.session.refresh(programme)
     assert programme.current_phase == 2
-    assert services.phase_or_none(2, programme).started_on is not None
+    assert services.phase_or_none(programme, 2).started_on is not None
     assert client.post(f"{BASE}/current-phase", data={"phase": "7"}).status_code == 400
 
 

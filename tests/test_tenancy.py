@@ -248,3 +248,22 @@ def test_unknown_urls_get_a_404_page(client, signed_in):
         response = client.get(url)
         assert response.status_code == 404
         assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_every_table_with_a_programme_is_marked_as_programme_owned():
+    from tracker.models.owned import ProgrammeOwned
+
+    unmarked = [
+        mapper.class_.__name__ for mapper in db.Model.registry.mappers
+        if "programme_id" in mapper.columns and not issubclass(mapper.class_, ProgrammeOwned)
+    ]
+    # The audit trail also holds site-wide events (no programme), so its column may be empty.
+    assert unmarked == ["AuditEvent"]
+
+
+def test_the_scoped_loader_refuses_a_model_that_has_no_programme(app):
+    from tracker.models import User
+    from tracker.tenancy import in_programme
+
+    with pytest.raises(TypeError):
+        in_programme(User, Programme(id=1))

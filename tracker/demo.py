@@ -90,7 +90,7 @@ def load(today: date | None = None) -> None:
         event.at = _at(start, 9)
     _progress_checklist(programme, people, start, phase2_start, today)
     checklist.set_current_phase(programme, 2, people["lead"])
-    checklist.phase_or_none(2, programme).started_on = phase2_start
+    checklist.phase_or_none(programme, 2).started_on = phase2_start
     _redate_last(checklist.PROGRAMME, programme.id, _at(phase2_start))
     _plan_and_actions(programme, people, start, today)
     _stakeholder_engagement(programme, people, today)

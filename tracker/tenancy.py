@@ -7,6 +7,7 @@ existence of another authority's data is not revealed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from flask import Blueprint, abort, current_app, g
@@ -16,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db, login_manager
 from tracker.models import Authority, Membership, Programme, User
+from tracker.models.owned import ProgrammeOwned
 
 M = TypeVar("M")
 
@@ -55,15 +57,30 @@ def add_authority_slug(endpoint: str, values: dict[str, Any]) -> None:
         values["authority_slug"] = g.authority.slug
 
 
-def in_programme(model: type[M]) -> Select:
-    """SELECT rows of `model` belonging to the current authority's programme."""
-    return select(model).where(model.programme_id == g.programme.id)  # type: ignore[attr-defined]
+def in_programme(model: type[M], programme: Programme | None = None) -> Select:
+    """SELECT rows of `model` belonging to `programme` (by default the current authority's)."""
+    if not issubclass(model, ProgrammeOwned):
+        raise TypeError(f"{model.__name__} does not belong to a programme")
+    programme_id = (programme or g.programme).id
+    return select(model).where(model.programme_id == programme_id)
 
 
-def get_in_programme_or_404(model: type[M], ident: int, *options) -> M:
+def get_in_programme_or_404(model: type[M], ident: int, *options,
+                            programme: Programme | None = None) -> M:
+    """The one way a page loads a programme's row by id: 404 when it is another's or none.
+    `options` are the loader options the page needs, so it runs a fixed number of queries."""
     row = db.session.execute(
-        in_programme(model).where(model.id == ident).options(*options)  # type: ignore[attr-defined]
-    ).scalar_one_or_none()
+        in_programme(model, programme).where(model.id == ident).options(*options)  # type: ignore[attr-defined]
+    ).unique().scalar_one_or_none()
+    if row is None:
+        abort(404)
+    return row
+
+
+def one_of_or_404(rows: Iterable[M], ident: int) -> M:
+    """A child row by id from its parent's loaded collection (an item of a meeting or a
+    postcard): the parent was loaded through get_in_programme_or_404, so tenancy holds."""
+    row = next((r for r in rows if r.id == ident), None)  # type: ignore[attr-defined]
     if row is None:
         abort(404)
     return row

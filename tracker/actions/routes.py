@@ -145,7 +145,7 @@ def new():
 
 @bp.get("/<int:action_id>")
 def show(action_id: int):
-    action = services.load_with_notes(action_id, g.programme.id) or abort(404)
+    action = get_in_programme_or_404(Action, action_id, *services.page_options())
     return render_template(
         "actions/show.html", action=action, rag=services.action_rag(action),
         timeline=services.timeline(action), note_form=forms.NoteForm(),
@@ -187,7 +187,7 @@ def edit(action_id: int):
 @bp.post("/<int:action_id>/notes")
 @requires(Permission.UPDATE_OWN_ACTION)
 def add_note(action_id: int):
-    action = services.load_with_notes(action_id, g.programme.id) or abort(404)
+    action = get_in_programme_or_404(Action, action_id, *services.page_options())
     if not can_update_action(action):
         abort(403)
     note_form = forms.NoteForm()

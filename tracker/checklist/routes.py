@@ -27,7 +27,7 @@ bp = authority_blueprint("checklist", __name__, "/checklist")
 
 
 def _phase_or_404(number: int):
-    phase = services.phase_or_none(number)
+    phase = services.phase_or_none(g.programme, number)
     if phase is None:
         abort(404)
     return phase
@@ -42,7 +42,7 @@ def _chosen_owner(form, members):
 @bp.get("")
 def overview():
     form = CurrentPhaseForm(phase=g.programme.current_phase)
-    progress = services.phase_progress()
+    progress = services.phase_progress(g.programme)
     form.phase.choices = choices((p.number, f"Phase {p.number}: {p.title}") for p in progress)
     return render_template("checklist/overview.html", progress=progress, phase_form=form)
 
@@ -50,7 +50,7 @@ def overview():
 @bp.post("/current-phase")
 @requires(Permission.SET_CURRENT_PHASE)
 def set_current_phase():
-    progress = services.phase_progress()
+    progress = services.phase_progress(g.programme)
     form = CurrentPhaseForm()
     form.phase.choices = choices((p.number, f"Phase {p.number}: {p.title}") for p in progress)
     if form.validate_on_submit():
@@ -64,14 +64,14 @@ def set_current_phase():
 @bp.get("/phase/<int:number>")
 def phase(number: int):
     phase = _phase_or_404(number)
-    tasks = services.phase_tasks(number)
-    progress = next(p for p in services.phase_progress() if p.number == number)
+    tasks = services.phase_tasks(g.programme, number)
+    progress = next(p for p in services.phase_progress(g.programme) if p.number == number)
     return render_template(
         "checklist/phase.html",
         phase=phase,
         tasks=tasks,
         rags=services.task_rags(tasks),
-        outcomes=services.phase_outcomes(number),
+        outcomes=services.phase_outcomes(g.programme, number),
         progress=progress,
     )
 

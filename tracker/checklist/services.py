@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import g
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -147,9 +146,8 @@ class PhaseProgress:
         return round(100 * self.counts[TaskStatus.DONE] / self.applicable) if self.applicable else 0
 
 
-def phase_progress(programme: Programme | None = None) -> list[PhaseProgress]:
+def phase_progress(programme: Programme) -> list[PhaseProgress]:
     """Task counts by status and outcomes achieved, for every phase, in three queries."""
-    programme = programme or g.programme
     phases = db.session.execute(
         select(ProgrammePhase)
         .where(ProgrammePhase.programme_id == programme.id)
@@ -180,8 +178,7 @@ def phase_progress(programme: Programme | None = None) -> list[PhaseProgress]:
     return result
 
 
-def phase_or_none(number: int, programme: Programme | None = None) -> ProgrammePhase | None:
-    programme = programme or g.programme
+def phase_or_none(programme: Programme, number: int) -> ProgrammePhase | None:
     return db.session.execute(
         select(ProgrammePhase).where(
             ProgrammePhase.programme_id == programme.id, ProgrammePhase.number == number
@@ -189,13 +186,13 @@ def phase_or_none(number: int, programme: Programme | None = None) -> ProgrammeP
     ).scalar_one_or_none()
 
 
-def phase_tasks(phase: int) -> list[ChecklistTask]:
+def phase_tasks(programme: Programme, phase: int) -> list[ChecklistTask]:
     """The phase's tasks, the Checklist's own in its order and then local ones, with owners."""
     return list(
         db.session.execute(
             select(ChecklistTask)
             .options(joinedload(ChecklistTask.owner))
-            .where(ChecklistTask.programme_id == g.programme.id, ChecklistTask.phase == phase)
+            .where(ChecklistTask.programme_id == programme.id, ChecklistTask.phase == phase)
             .order_by(ChecklistTask.is_local, ChecklistTask.number)
         ).scalars()
     )
@@ -225,12 +222,12 @@ def late_tasks(programme: Programme, today: date | None = None) -> list[Checklis
     ).scalars())
 
 
-def phase_outcomes(phase: int) -> list[PhaseOutcome]:
+def phase_outcomes(programme: Programme, phase: int) -> list[PhaseOutcome]:
     return list(
         db.session.execute(
             select(PhaseOutcome)
             .options(joinedload(PhaseOutcome.achieved_by))
-            .where(PhaseOutcome.programme_id == g.programme.id, PhaseOutcome.phase == phase)
+            .where(PhaseOutcome.programme_id == programme.id, PhaseOutcome.phase == phase)
             .order_by(PhaseOutcome.position)
         ).scalars()
     )
@@ -316,7 +313,7 @@ def set_current_phase(programme: Programme, number: int, actor: User) -> None:
     """Move the programme to a phase, recording the date it started (the first time)."""
     if number == programme.current_phase:
         return
-    phase = phase_or_none(number, programme)
+    phase = phase_or_none(programme, number)
     if phase is None:
         raise ValueError(f"There is no phase {number}")
     before = programme.current_phase

@@ -65,7 +65,7 @@ def health():
 def dashboard():
     return render_template(
         "main/dashboard.html",
-        progress=checklist.phase_progress(),
+        progress=checklist.phase_progress(g.programme),
         board=services.dashboard(g.programme, url_for),
         mine=services.my_open_actions(g.programme, current_user),
         meetings=meeting_services.dashboard(g.programme),

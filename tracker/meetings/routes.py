@@ -32,23 +32,18 @@ from tracker.models import (
     SheetQuestion,
 )
 from tracker.permissions import Permission, can, requires
-from tracker.tenancy import authority_blueprint, get_in_programme_or_404, programme_members
+from tracker.tenancy import (
+    authority_blueprint,
+    get_in_programme_or_404,
+    one_of_or_404,
+    programme_members,
+)
 
 bp = authority_blueprint("meetings", __name__)
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = services.load_meeting(meeting_id, g.programme.id)
-    if meeting is None:
-        abort(404)
-    return meeting
-
-
-def _item_or_404(meeting: Meeting, item_id: int):
-    item = next((i for i in meeting.items if i.id == item_id), None)
-    if item is None:
-        abort(404)
-    return item
+    return get_in_programme_or_404(Meeting, meeting_id, *services.page_options())
 
 
 def _member_or_404(member_id: int) -> GroupMember:
@@ -221,7 +216,7 @@ def add_item(meeting_id: int):
 @requires(Permission.RECORD_MEETINGS)
 def edit_item(meeting_id: int, item_id: int):
     meeting = _meeting_or_404(meeting_id)
-    item = _item_or_404(meeting, item_id)
+    item = one_of_or_404(meeting.items, item_id)
     position = meeting.items.index(item) + 1
     form = forms.ItemForm(data={"title": item.title, "prompts": "\n".join(item.prompts),
                                 "notes": item.notes, "position": position})
@@ -246,7 +241,7 @@ def edit_item(meeting_id: int, item_id: int):
 @requires(Permission.MANAGE_MEETINGS)
 def remove_item(meeting_id: int, item_id: int):
     meeting = _meeting_or_404(meeting_id)
-    item = _item_or_404(meeting, item_id)
+    item = one_of_or_404(meeting.items, item_id)
     form = forms.ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -265,7 +260,7 @@ def remove_item(meeting_id: int, item_id: int):
 @requires(Permission.RECORD_MEETINGS)
 def add_outcome(meeting_id: int, item_id: int):
     meeting = _meeting_or_404(meeting_id)
-    item = _item_or_404(meeting, item_id)
+    item = one_of_or_404(meeting.items, item_id)
     members = programme_members()
     form = forms.OutcomeForm(data={"kind": request.args.get("kind", "")})
     form.set_owner_choices(members)

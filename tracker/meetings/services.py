@@ -353,21 +353,17 @@ def _set_invitees(meeting: Meeting, invitees: Sequence[GroupMember]) -> list[str
     return [before, _join(sorted(m.display_name for m in wanted.values()))]
 
 
-def load_meeting(meeting_id: int, programme_id: int) -> Meeting | None:
-    """A meeting with everything its page shows, in a fixed number of queries."""
-    return db.session.execute(
-        select(Meeting)
-        .options(
-            joinedload(Meeting.series), joinedload(Meeting.created_by),
-            joinedload(Meeting.circulated_by),
-            selectinload(Meeting.items).selectinload(AgendaItem.outcomes)
-            .options(joinedload(AgendaOutcome.created_by),
-                     joinedload(AgendaOutcome.action).joinedload(Action.owner)),
-            selectinload(Meeting.attendees).joinedload(MeetingAttendee.member)
-            .joinedload(GroupMember.user),
-        )
-        .where(Meeting.id == meeting_id, Meeting.programme_id == programme_id)
-    ).unique().scalar_one_or_none()
+def page_options() -> tuple:
+    """Everything a meeting's page shows, in a fixed number of queries."""
+    return (
+        joinedload(Meeting.series), joinedload(Meeting.created_by),
+        joinedload(Meeting.circulated_by),
+        selectinload(Meeting.items).selectinload(AgendaItem.outcomes)
+        .options(joinedload(AgendaOutcome.created_by),
+                 joinedload(AgendaOutcome.action).joinedload(Action.owner)),
+        selectinload(Meeting.attendees).joinedload(MeetingAttendee.member)
+        .joinedload(GroupMember.user),
+    )
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:

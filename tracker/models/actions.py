@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker import clock
 from tracker.extensions import db, enum_type
 from tracker.models.accounts import User
+from tracker.models.owned import ProgrammeOwned
 from tracker.models.programme import ChecklistTask
 
 if TYPE_CHECKING:
@@ -58,13 +59,12 @@ workstream_member = Table(
 )
 
 
-class Workstream(db.Model):
+class Workstream(ProgrammeOwned, db.Model):
     """A sub-group with one area of the rollout, e.g. data, monitoring and evaluation."""
 
     __tablename__ = "workstream"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     aims: Mapped[str] = mapped_column(Text, default="")
@@ -77,11 +77,10 @@ class Workstream(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Milestone(db.Model):
+class Milestone(ProgrammeOwned, db.Model):
     __tablename__ = "milestone"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     target_date: Mapped[date] = mapped_column(Date)
     workstream_id: Mapped[int | None] = mapped_column(ForeignKey("workstream.id"), index=True)
@@ -97,13 +96,12 @@ class Milestone(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Action(db.Model):
+class Action(ProgrammeOwned, db.Model):
     """Something someone has agreed to do, by a date."""
 
     __tablename__ = "action"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     details: Mapped[str] = mapped_column(Text, default="")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)

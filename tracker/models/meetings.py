@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker import clock
 from tracker.extensions import db, enum_type
 from tracker.models.accounts import User
+from tracker.models.owned import ProgrammeOwned
 
 if TYPE_CHECKING:
     from tracker.models.actions import Action
@@ -150,7 +151,7 @@ class SheetQuestion(enum.StrEnum):
         }[self.value]
 
 
-class GroupMember(db.Model):
+class GroupMember(ProgrammeOwned, db.Model):
     """A person in the programme's strategic or practice group: a member of the authority, or
     someone without an account (many practitioners in a practice set never sign in)."""
 
@@ -158,7 +159,6 @@ class GroupMember(db.Model):
     __table_args__ = (UniqueConstraint("programme_id", "group", "user_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     group: Mapped[GroupKind] = mapped_column(enum_type(GroupKind))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     # Only for someone without an account; a member's name comes from their account.
@@ -183,13 +183,12 @@ class GroupMember(db.Model):
         return self.left_on is None
 
 
-class MeetingSeries(db.Model):
+class MeetingSeries(ProgrammeOwned, db.Model):
     """Meetings planned together from one start date: a round of learning sets."""
 
     __tablename__ = "meeting_series"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     start_date: Mapped[date] = mapped_column(Date)
     # [[first ISO date, last ISO date], ...]: the school holidays the planner counted out.
@@ -207,11 +206,10 @@ class MeetingSeries(db.Model):
         return [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in self.closures]
 
 
-class Meeting(db.Model):
+class Meeting(ProgrammeOwned, db.Model):
     __tablename__ = "meeting"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id"), index=True)
     kind: Mapped[MeetingKind] = mapped_column(enum_type(MeetingKind))
     number: Mapped[int | None] = mapped_column(Integer)
@@ -257,11 +255,10 @@ class Meeting(db.Model):
         return self.status == MeetingStatus.HELD
 
 
-class AgendaItem(db.Model):
+class AgendaItem(ProgrammeOwned, db.Model):
     __tablename__ = "agenda_item"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
@@ -284,13 +281,12 @@ class AgendaItem(db.Model):
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
-class AgendaOutcome(db.Model):
+class AgendaOutcome(ProgrammeOwned, db.Model):
     """Information noted, a decision made or an action agreed under an agenda item."""
 
     __tablename__ = "agenda_outcome"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id"), index=True)
     kind: Mapped[OutcomeKind] = mapped_column(enum_type(OutcomeKind))
@@ -320,14 +316,13 @@ class MeetingAttendee(db.Model):
     member: Mapped[GroupMember] = relationship()
 
 
-class ActionSheet(db.Model):
+class ActionSheet(ProgrammeOwned, db.Model):
     """One member's answers at a practice set to the four action-sheet questions."""
 
     __tablename__ = "action_sheet"
     __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("group_member.id"), index=True)
     me: Mapped[str] = mapped_column(Text, default="")

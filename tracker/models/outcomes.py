@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker import clock
 from tracker.extensions import db
 from tracker.models.accounts import User
+from tracker.models.owned import ProgrammeOwned
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -93,7 +94,7 @@ class FinancialQuarter:
         return f"{self.year}-Q{self.quarter}"
 
 
-class OutcomeQuarter(db.Model):
+class OutcomeQuarter(ProgrammeOwned, db.Model):
     """One quarter's aggregate reunification figures for a programme.
 
     The return-home figures count children who stopped being looked after by returning home
@@ -108,7 +109,6 @@ class OutcomeQuarter(db.Model):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
     quarter: Mapped[int] = mapped_column(Integer)
     returned_home: Mapped[int] = mapped_column(Integer)
@@ -136,7 +136,7 @@ class OutcomeQuarter(db.Model):
         return FinancialQuarter(self.year, self.quarter)
 
 
-class CostScenario(db.Model):
+class CostScenario(ProgrammeOwned, db.Model):
     """A named set of the cost calculator's four inputs. At most one per programme is the one
     shown in the steering-group report. Money is held in pence and the probability in
     hundredths of a percent, so every figure typed comes back exactly."""
@@ -145,7 +145,6 @@ class CostScenario(db.Model):
     __table_args__ = (UniqueConstraint("programme_id", "name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     probability_hundredths: Mapped[int] = mapped_column(Integer)
     # "returning" is a reserved word in SQL, so the column has a longer name.

@@ -22,6 +22,7 @@ from tracker import clock
 from tracker.extensions import db, enum_type
 from tracker.models.accounts import User
 from tracker.models.meetings import AgendaItem, GroupKind, Meeting
+from tracker.models.owned import ProgrammeOwned
 
 if TYPE_CHECKING:
     from tracker.models.actions import Action
@@ -74,11 +75,10 @@ class AnswerState(enum.StrEnum):
                 "answered": "Answered"}[self.value]
 
 
-class Postcard(db.Model):
+class Postcard(ProgrammeOwned, db.Model):
     __tablename__ = "postcard"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     from_group: Mapped[GroupKind] = mapped_column(enum_type(GroupKind))
     # The learning set it was written at, when there was one.
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
@@ -148,11 +148,10 @@ class Postcard(db.Model):
         return AnswerState.UNANSWERED
 
 
-class PostcardItem(db.Model):
+class PostcardItem(ProgrammeOwned, db.Model):
     __tablename__ = "postcard_item"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     postcard_id: Mapped[int] = mapped_column(ForeignKey("postcard.id"), index=True)
     kind: Mapped[ItemKind] = mapped_column(enum_type(ItemKind))
     position: Mapped[int] = mapped_column(Integer)
@@ -196,14 +195,13 @@ postcard_item_action = Table(
 )
 
 
-class PostcardAnswer(db.Model):
+class PostcardAnswer(ProgrammeOwned, db.Model):
     """The receiving group's answer to one request: who answered, when, and what follows."""
 
     __tablename__ = "postcard_answer"
     __table_args__ = (UniqueConstraint("action_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("postcard_item.id"), index=True)
     kind: Mapped[AnswerKind] = mapped_column(enum_type(AnswerKind))
     text: Mapped[str] = mapped_column(Text)

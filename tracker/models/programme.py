@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker import clock
 from tracker.extensions import db, enum_type
 from tracker.models.accounts import Authority, User
+from tracker.models.owned import ProgrammeOwned
 
 
 class TaskStatus(enum.StrEnum):
@@ -59,14 +60,13 @@ class Programme(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class ProgrammePhase(db.Model):
+class ProgrammePhase(ProgrammeOwned, db.Model):
     """A phase of the programme, copied from the template, with when the programme entered it."""
 
     __tablename__ = "programme_phase"
     __table_args__ = (UniqueConstraint("programme_id", "number"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     key: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
@@ -76,14 +76,13 @@ class ProgrammePhase(db.Model):
     programme: Mapped[Programme] = relationship()
 
 
-class ChecklistTask(db.Model):
+class ChecklistTask(ProgrammeOwned, db.Model):
     """A programme's copy of one Checklist task, or a task the authority added (local)."""
 
     __tablename__ = "checklist_task"
     __table_args__ = (UniqueConstraint("programme_id", "phase", "is_local", "number"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     phase: Mapped[int] = mapped_column(Integer)
     number: Mapped[int] = mapped_column(Integer)
     is_local: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -121,13 +120,12 @@ class ChecklistTask(db.Model):
         return f"Local task {self.number}" if self.is_local else f"Task {self.number}"
 
 
-class PhaseOutcome(db.Model):
+class PhaseOutcome(ProgrammeOwned, db.Model):
     """One "by the end of this phase" outcome, which the programme can mark achieved."""
 
     __tablename__ = "phase_outcome"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     phase: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker import clock
 from tracker.extensions import db, enum_type
 from tracker.models.accounts import User
+from tracker.models.owned import ProgrammeOwned
 
 if TYPE_CHECKING:
     from tracker.models.actions import Action
@@ -187,7 +188,7 @@ class FeedbackSource(enum.StrEnum):
                 "partners": "Partners"}[self.value]
 
 
-class Stakeholder(db.Model):
+class Stakeholder(ProgrammeOwned, db.Model):
     """A person, team, agency, board or group who needs to know about, or take part in,
     the Framework."""
 
@@ -198,7 +199,6 @@ class Stakeholder(db.Model):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[StakeholderType] = mapped_column(enum_type(StakeholderType))
     group: Mapped[StakeholderGroup] = mapped_column("stakeholder_group", enum_type(StakeholderGroup))
@@ -239,7 +239,7 @@ engagement_stakeholder = Table(
 )
 
 
-class Engagement(db.Model):
+class Engagement(ProgrammeOwned, db.Model):
     """A planned piece of engagement: once, or repeating from its planned date (a rolling
     briefing for new starters). Occurrences are computed from the rule when read."""
 
@@ -249,7 +249,6 @@ class Engagement(db.Model):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     method: Mapped[EngagementMethod] = mapped_column(enum_type(EngagementMethod))
     message: Mapped[str] = mapped_column(Text, default="")
@@ -321,14 +320,13 @@ class EngagementOccurrence(db.Model):
     recorded_by: Mapped[User | None] = relationship()
 
 
-class Feedback(db.Model):
+class Feedback(ProgrammeOwned, db.Model):
     """What staff, families and young people, or partners said, about an engagement or a
     stakeholder. It can raise actions (Action.feedback_id)."""
 
     __tablename__ = "feedback"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     received_on: Mapped[date] = mapped_column(Date)
     source: Mapped[FeedbackSource] = mapped_column(enum_type(FeedbackSource))
     text: Mapped[str] = mapped_column(Text)

@@ -27,27 +27,21 @@ from tracker.models import (
     ItemKind,
     Meeting,
     Postcard,
-    PostcardItem,
 )
 from tracker.permissions import Permission, can, requires
 from tracker.postcards import forms, services
-from tracker.tenancy import authority_blueprint, get_in_programme_or_404, programme_members
+from tracker.tenancy import (
+    authority_blueprint,
+    get_in_programme_or_404,
+    one_of_or_404,
+    programme_members,
+)
 
 bp = authority_blueprint("postcards", __name__, "/postcards")
 
 
 def _postcard_or_404(postcard_id: int) -> Postcard:
-    postcard = services.load_postcard(postcard_id, g.programme.id)
-    if postcard is None:
-        abort(404)
-    return postcard
-
-
-def _item_or_404(postcard: Postcard, item_id: int) -> PostcardItem:
-    item = next((i for i in postcard.items if i.id == item_id), None)
-    if item is None:
-        abort(404)
-    return item
+    return get_in_programme_or_404(Postcard, postcard_id, *services.page_options())
 
 
 def _my_groups() -> set[GroupKind]:
@@ -221,7 +215,7 @@ def add_item(postcard_id: int):
 @requires(Permission.WRITE_POSTCARDS)
 def edit_item(postcard_id: int, postcard_item_id: int):
     postcard = _postcard_or_404(postcard_id)
-    item = _item_or_404(postcard, postcard_item_id)
+    item = one_of_or_404(postcard.items, postcard_item_id)
     _require_group(postcard.from_group)
     if not postcard.is_draft:
         return _sent_refusal(postcard)
@@ -240,7 +234,7 @@ def edit_item(postcard_id: int, postcard_item_id: int):
 @requires(Permission.WRITE_POSTCARDS)
 def remove_item(postcard_id: int, postcard_item_id: int):
     postcard = _postcard_or_404(postcard_id)
-    item = _item_or_404(postcard, postcard_item_id)
+    item = one_of_or_404(postcard.items, postcard_item_id)
     _require_group(postcard.from_group)
     form = forms.ConfirmForm()
     if form.validate_on_submit():
@@ -294,7 +288,7 @@ def _open_actions() -> list[Action]:
 @requires(Permission.CREATE_ACTION)
 def commitment_action(postcard_id: int, postcard_item_id: int):
     postcard = _postcard_or_404(postcard_id)
-    item = _item_or_404(postcard, postcard_item_id)
+    item = one_of_or_404(postcard.items, postcard_item_id)
     _require_group(postcard.from_group)
     if item.kind != ItemKind.COMMITMENT:
         abort(404)
@@ -338,7 +332,7 @@ def commitment_action(postcard_id: int, postcard_item_id: int):
 @requires(Permission.ANSWER_POSTCARDS)
 def answer(postcard_id: int, postcard_item_id: int):
     postcard = _postcard_or_404(postcard_id)
-    item = _item_or_404(postcard, postcard_item_id)
+    item = one_of_or_404(postcard.items, postcard_item_id)
     _require_group(postcard.to_group)
     if postcard.is_draft or item.kind != ItemKind.REQUEST:
         abort(404)
@@ -358,7 +352,7 @@ def answer(postcard_id: int, postcard_item_id: int):
             db.session.rollback()
             getattr(form, exc.field or "text").errors.append(str(exc))
             postcard = _postcard_or_404(postcard_id)
-            item = _item_or_404(postcard, postcard_item_id)
+            item = one_of_or_404(postcard.items, postcard_item_id)
         else:
             flash("Answer sent to the " + postcard.from_group.label.lower() + ".", "success")
             return redirect(url_for(".show", postcard_id=postcard.id, _anchor=f"item-{item.id}"))

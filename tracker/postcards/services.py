@@ -67,7 +67,7 @@ def groups_of(programme: Programme, user: User) -> set[GroupKind]:
 # -- loading -------------------------------------------------------------------------------------
 
 
-def _full():
+def page_options():
     """Everything a postcard page shows, in a fixed number of queries."""
     items = selectinload(Postcard.items)
     return (
@@ -82,13 +82,6 @@ def _full():
         items.selectinload(PostcardItem.made_actions).joinedload(Action.owner),
         items.selectinload(PostcardItem.linked_actions).joinedload(Action.owner),
     )
-
-
-def load_postcard(postcard_id: int, programme_id: int) -> Postcard | None:
-    return db.session.execute(
-        select(Postcard).options(*_full())
-        .where(Postcard.id == postcard_id, Postcard.programme_id == programme_id)
-    ).unique().scalar_one_or_none()
 
 
 def _summary():
@@ -128,7 +121,7 @@ def conversation(programme: Programme) -> list[Postcard]:
     """Every sent postcard between the two groups, oldest first, with its answers and the
     actions that came from it."""
     return list(db.session.execute(
-        select(Postcard).options(*_full())
+        select(Postcard).options(*page_options())
         .where(Postcard.programme_id == programme.id, Postcard.status == PostcardStatus.SENT)
         .order_by(Postcard.sent_at, Postcard.id)
     ).unique().scalars())

@@ -15,9 +15,11 @@ from tracker.checklist.forms import owner_choices
 from tracker.extensions import db
 from tracker.forms import choices, edit_versioned
 from tracker.models import (
+    Engagement,
     EngagementLevel,
     EngagementMethod,
     EngagementStatus,
+    Feedback,
     FeedbackSource,
     Membership,
     OccurrenceOutcome,
@@ -248,7 +250,8 @@ def new_engagement():
 
 @bp.get("/engagements/<int:engagement_id>")
 def engagement(engagement_id: int):
-    engagement = services.load_engagement(engagement_id, g.programme.id) or abort(404)
+    engagement = get_in_programme_or_404(Engagement, engagement_id,
+                                         *services.engagement_page_options())
     return render_template(
         "stakeholders/engagement.html", engagement=engagement,
         schedule=services.schedule(engagement),
@@ -260,7 +263,8 @@ def engagement(engagement_id: int):
 @bp.route("/engagements/<int:engagement_id>/edit", methods=["GET", "POST"])
 @requires(Permission.MANAGE_ENGAGEMENTS)
 def edit_engagement(engagement_id: int):
-    engagement = services.load_engagement(engagement_id, g.programme.id) or abort(404)
+    engagement = get_in_programme_or_404(Engagement, engagement_id,
+                                         *services.engagement_page_options())
     members = programme_members()
     stakeholders = _all_stakeholders()
     form = _engagement_form(forms.EditEngagementForm, members, stakeholders, engagement)
@@ -296,7 +300,8 @@ def _occurrence_date(engagement) -> date:
 @bp.route("/engagements/<int:engagement_id>/record", methods=["GET", "POST"])
 @requires(Permission.MANAGE_ENGAGEMENTS)
 def record(engagement_id: int):
-    engagement = services.load_engagement(engagement_id, g.programme.id) or abort(404)
+    engagement = get_in_programme_or_404(Engagement, engagement_id,
+                                         *services.engagement_page_options())
     due_on = _occurrence_date(engagement)
     existing = next((o for o in engagement.occurrences if o.due_on == due_on), None)
     members = programme_members()
@@ -395,7 +400,7 @@ def new_feedback():
 
 @bp.get("/feedback/<int:feedback_id>")
 def feedback(feedback_id: int):
-    feedback = services.load_feedback(feedback_id, g.programme.id) or abort(404)
+    feedback = get_in_programme_or_404(Feedback, feedback_id, *services.feedback_page_options())
     return render_template("stakeholders/feedback.html", feedback=feedback,
                            history=audit.history(services.FEEDBACK, feedback.id))
 
@@ -403,7 +408,7 @@ def feedback(feedback_id: int):
 @bp.route("/feedback/<int:feedback_id>/action", methods=["GET", "POST"])
 @requires(Permission.CREATE_ACTION)
 def raise_action(feedback_id: int):
-    feedback = services.load_feedback(feedback_id, g.programme.id) or abort(404)
+    feedback = get_in_programme_or_404(Feedback, feedback_id, *services.feedback_page_options())
     members = programme_members()
     form = forms.RaiseActionForm(data={"action_owner": str(current_user.id)})
     form.action_owner.choices = owner_choices(members)

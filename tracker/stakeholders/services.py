@@ -420,13 +420,10 @@ def engagements_with(stakeholder: Stakeholder) -> list[Engagement]:
     ).scalars())
 
 
-def load_engagement(engagement_id: int, programme_id: int) -> Engagement | None:
-    return db.session.execute(
-        select(Engagement)
-        .options(joinedload(Engagement.owner), selectinload(Engagement.stakeholders),
-                 selectinload(Engagement.occurrences).joinedload(EngagementOccurrence.recorded_by))
-        .where(Engagement.id == engagement_id, Engagement.programme_id == programme_id)
-    ).scalar_one_or_none()
+def engagement_page_options() -> tuple:
+    """Everything an engagement's page shows, in a fixed number of queries."""
+    return (joinedload(Engagement.owner), selectinload(Engagement.stakeholders),
+            selectinload(Engagement.occurrences).joinedload(EngagementOccurrence.recorded_by))
 
 
 def _open_first(s: Schedule) -> tuple:
@@ -538,11 +535,9 @@ def feedback_list(programme: Programme, *, engagement_id: int | None = None,
         query.order_by(Feedback.received_on.desc(), Feedback.id.desc())).scalars())
 
 
-def load_feedback(feedback_id: int, programme_id: int) -> Feedback | None:
-    return db.session.execute(
-        select(Feedback).options(*_feedback_options())
-        .where(Feedback.id == feedback_id, Feedback.programme_id == programme_id)
-    ).scalar_one_or_none()
+def feedback_page_options() -> tuple:
+    """Everything a piece of feedback's page shows."""
+    return _feedback_options()
 
 
 def feedback_about(feedback: Feedback) -> str:
