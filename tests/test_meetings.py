@@ -15,6 +15,7 @@ from tracker import audit, calendar, clock, scheduling
 from tracker.actions import services as actions
 from tracker.checklist.data import ChecklistError
 from tracker.extensions import db
+from tracker.links import Link
 from tracker.meetings import agendas, services
 from tracker.models import (
     Action,
@@ -738,16 +739,12 @@ def test_meetings_are_ready_for_the_programme_timeline(app, programme):
     cancelled = _meeting(programme, day=clock.today() + timedelta(days=40))
     cancelled.status = MeetingStatus.CANCELLED
     db.session.commit()
-    with app.test_request_context("/a/testshire/"):
-        from flask import url_for
-
-        items = services.timeline_items(programme, lambda e, **v: url_for(
-            e, authority_slug="testshire", **v))
-    timeline = plan.timeline(programme.id, lambda i: "", extra_items=items)
+    items = services.timeline_items(programme)
+    timeline = plan.timeline(programme.id, extra_items=items)
     assert [(i.title, i.lane, i.status) for i in timeline.items] == [
         ("Strategic Set 1", "Learning sets", "Held"),
         ("Steering group meeting", "Steering group", "Planned")]
-    assert timeline.items[0].href == f"/a/testshire/meetings/{held.id}"
+    assert timeline.items[0].href == Link.to("meetings.meeting", meeting_id=held.id)
 
 
 # -- bounded queries -------------------------------------------------------------------------------

@@ -416,10 +416,10 @@ def test_dashboard_panel_lists_waiting_postcards_and_overdue_answers(
     assert "Late action" in page
 
     assert "Postcards waiting" in portfolio.column_headings()
-    cell = services._portfolio_waiting([programme.id], clock.today())[programme.id]
+    cell = services.portfolio_waiting([programme.id], clock.today())[programme.id]
     assert cell.text == "1 (sent today)" and cell.href == "postcards.index"
-    assert services._digest_waiting in jobs._DIGEST_SOURCES
-    section = services._digest_waiting([programme.id], {programme.id: authority},
+    assert services.digest_waiting in jobs.DIGEST_SECTIONS
+    section = services.digest_waiting([programme.id], {programme.id: authority},
                                        clock.today())[programme.id][0]
     assert len(section.lines) == 1 and "2 requests unanswered" in section.lines[0][0]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -45,7 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _bind_extensions(app)
-    _register_blueprints(app)
+    _init_areas(app)
 
     from tracker import cli, web
 
@@ -67,24 +68,11 @@ def _bind_extensions(app: Flask) -> None:
     WTFormsHelpers(app)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from tracker.actions.routes import bp as actions_bp
-    from tracker.admin.routes import bp as admin_bp
-    from tracker.auth.routes import bp as auth_bp
-    from tracker.checklist.routes import bp as checklist_bp
-    from tracker.costs.routes import bp as costs_bp
-    from tracker.main.routes import authority_bp
-    from tracker.main.routes import bp as main_bp
-    from tracker.meetings.routes import bp as meetings_bp
-    from tracker.notifications.routes import bp as notifications_bp
-    from tracker.outcomes.routes import bp as outcomes_bp
-    from tracker.plan.routes import bp as plan_bp
-    from tracker.portfolio.routes import bp as portfolio_bp
-    from tracker.postcards.routes import bp as postcards_bp
-    from tracker.report.routes import bp as report_bp
-    from tracker.stakeholders.routes import bp as stakeholders_bp
+# The areas, in the order their blueprints and extension-point entries are added.
+AREAS = ("main", "auth", "admin", "notifications", "portfolio", "checklist", "actions", "plan",
+         "meetings", "postcards", "stakeholders", "outcomes", "costs", "report")
 
-    for bp in (main_bp, auth_bp, admin_bp, notifications_bp, portfolio_bp, authority_bp,
-               checklist_bp, actions_bp, plan_bp, meetings_bp, postcards_bp, stakeholders_bp,
-               outcomes_bp, costs_bp, report_bp):
-        app.register_blueprint(bp)
+
+def _init_areas(app: Flask) -> None:
+    for name in AREAS:
+        import_module(f"tracker.{name}").init_app(app)

@@ -1,6 +1,5 @@
 """Each person's private calendar feed (iCalendar): their own actions' due dates and the
-milestones of the authorities they belong to. Other areas add their events by registering
-a source with `feed_source`.
+milestones of the authorities they belong to, and whatever else areas add to FEED_SOURCES.
 
 Events are all-day (they are dates, not times), with UIDs that stay the same from one fetch
 to the next so calendar programs update an event rather than duplicating it.
@@ -19,16 +18,14 @@ from sqlalchemy.orm import joinedload
 
 from tracker import clock
 from tracker.extensions import db
+from tracker.links import Link
 from tracker.models import (
-    Action,
-    ActionStatus,
     Authority,
     Membership,
-    Milestone,
-    MilestoneStatus,
     Programme,
     User,
 )
+from tracker.registry import Registry
 
 UID_DOMAIN = "homeward"
 
@@ -39,20 +36,16 @@ class FeedEvent:
     day: date
     summary: str
     description: str
-    url: str
+    link: Link
     # A timed event (a meeting), as aware datetimes; an all-day event without them.
     start: datetime | None = None
     end: datetime | None = None
 
 
-FeedSource = Callable[[User, dict[int, Authority], Callable[..., str]], Iterable[FeedEvent]]
-_SOURCES: list[FeedSource] = []
-
-
-def feed_source(source: FeedSource) -> FeedSource:
-    """Register a function (user, {programme_id: authority}, url_for) -> events."""
-    _SOURCES.append(source)
-    return source
+# Areas add sources: fn(user, {programme_id: authority}) -> events, each running a fixed
+# number of queries for all the person's authorities.
+FeedSource = Callable[[User, dict[int, Authority]], Iterable[FeedEvent]]
+FEED_SOURCES: Registry[FeedSource] = Registry("calendar feed sources")
 
 
 def turn_on(user: User) -> None:
@@ -72,38 +65,7 @@ def user_for_token(token: str) -> User | None:
     ).scalar_one_or_none()
 
 
-@feed_source
-def _my_actions(user, programmes, url_for):
-    rows = db.session.execute(
-        select(Action).where(
-            Action.owner_id == user.id, Action.programme_id.in_(programmes),
-            Action.due_date.is_not(None),
-            Action.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]))
-    ).scalars()
-    for a in rows:
-        authority = programmes[a.programme_id]
-        yield FeedEvent(
-            f"action-{a.id}@{UID_DOMAIN}", a.due_date, f"Action due: {a.title}",
-            f"{authority.name}. {a.status.label}.",
-            url_for("actions.show", authority_slug=authority.slug, action_id=a.id, _external=True))
-
-
-@feed_source
-def _milestones(user, programmes, url_for):
-    rows = db.session.execute(
-        select(Milestone).where(Milestone.programme_id.in_(programmes),
-                                Milestone.status == MilestoneStatus.PLANNED)
-    ).scalars()
-    for m in rows:
-        authority = programmes[m.programme_id]
-        yield FeedEvent(
-            f"milestone-{m.id}@{UID_DOMAIN}", m.target_date, f"Milestone: {m.title}",
-            f"{authority.name} milestone.",
-            url_for("plan.milestone", authority_slug=authority.slug, milestone_id=m.id,
-                    _external=True))
-
-
-def build(user: User, url_for) -> bytes:
+def build(user: User) -> bytes:
     programmes = {
         programme.id: authority
         for programme, authority in db.session.execute(
@@ -121,7 +83,7 @@ def build(user: User, url_for) -> bytes:
     calendar.add("x-wr-calname", f"Homeward: {user.name}")
     calendar.add("x-wr-timezone", "Europe/London")
     stamp = clock.now().replace(microsecond=0)
-    events = [e for source in _SOURCES for e in source(user, programmes, url_for)]
+    events = [e for source in FEED_SOURCES for e in source(user, programmes)]
     for item in sorted(events, key=lambda e: (e.day, e.uid)):
         event = Event()
         event.add("uid", item.uid)
@@ -134,8 +96,9 @@ def build(user: User, url_for) -> bytes:
             event.add("dtstart", item.day)
             event.add("dtend", item.day + timedelta(days=1))
         event.add("summary", item.summary)
-        event.add("description", f"{item.description}\n{item.url}")
-        event.add("url", item.url)
+        url = item.link.external()
+        event.add("description", f"{item.description}\n{url}")
+        event.add("url", url)
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     return calendar.to_ical()

@@ -12,8 +12,9 @@ from datetime import date, datetime
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import audit, clock
+from tracker import audit, calendar, clock
 from tracker.extensions import db
+from tracker.links import Link
 from tracker.models import (
     FINISHED_ACTION_STATUSES,
     Action,
@@ -386,3 +387,19 @@ def page_options() -> tuple:
             joinedload(Action.checklist_task), joinedload(Action.meeting),
             joinedload(Action.created_by), joinedload(Action.completed_by),
             selectinload(Action.notes).joinedload(ActionNote.author))
+
+
+def calendar_actions(user: User, programmes: dict) -> Iterable[calendar.FeedEvent]:
+    """The person's own open actions with a due date, for their calendar feed."""
+    rows = db.session.execute(
+        select(Action).where(
+            Action.owner_id == user.id, Action.programme_id.in_(programmes),
+            Action.due_date.is_not(None),
+            Action.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]))
+    ).scalars()
+    for a in rows:
+        authority = programmes[a.programme_id]
+        yield calendar.FeedEvent(
+            f"action-{a.id}@{calendar.UID_DOMAIN}", a.due_date, f"Action due: {a.title}",
+            f"{authority.name}. {a.status.label}.",
+            Link.to("actions.show", authority_slug=authority.slug, action_id=a.id))

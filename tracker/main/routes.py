@@ -50,7 +50,7 @@ def calendar_feed(token: str):
     user = calendar.user_for_token(token)
     if user is None:
         abort(404)
-    return Response(calendar.build(user, url_for), mimetype="text/calendar",
+    return Response(calendar.build(user), mimetype="text/calendar",
                     headers={"Content-Disposition": 'inline; filename="homeward.ics"',
                              "Cache-Control": "private, max-age=900"})
 
@@ -66,7 +66,7 @@ def dashboard():
     return render_template(
         "main/dashboard.html",
         progress=checklist.phase_progress(g.programme),
-        board=services.dashboard(g.programme, url_for),
+        board=services.dashboard(g.programme),
         mine=services.my_open_actions(g.programme, current_user),
         meetings=meeting_services.dashboard(g.programme),
         engagements_due=stakeholder_services.due_engagements(g.programme),

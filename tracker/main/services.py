@@ -13,6 +13,7 @@ from tracker import clock
 from tracker.actions.services import ACTION, action_rag, rag_column
 from tracker.checklist.services import OUTCOME, TASK, late_tasks
 from tracker.extensions import db
+from tracker.links import Link
 from tracker.models import (
     Action,
     ActionStatus,
@@ -54,7 +55,7 @@ _ENTITIES = {
 }
 
 
-def recent_activity(programme: Programme, url_for, limit: int = 10) -> list[Activity]:
+def recent_activity(programme: Programme, limit: int = 10) -> list[Activity]:
     """The latest changes, each named and linked; one query per kind of thing, not per event."""
     events = db.session.execute(
         select(AuditEvent).options(joinedload(AuditEvent.actor))
@@ -80,7 +81,7 @@ def recent_activity(programme: Programme, url_for, limit: int = 10) -> list[Acti
             out.append(Activity(e, e.summary or e.entity_type.replace("_", " "), None))
             continue
         _, name, endpoint, arg = _ENTITIES[e.entity_type]
-        href = url_for(endpoint, **{arg: e.entity_id}) if endpoint else None
+        href = Link.to(endpoint, **{arg: e.entity_id}) if endpoint else None
         out.append(Activity(e, name(row), href))
     return out
 
@@ -96,7 +97,7 @@ class Dashboard:
     activity: list[Activity]
 
 
-def dashboard(programme: Programme, url_for, today: date | None = None, *,
+def dashboard(programme: Programme, today: date | None = None, *,
               with_activity: bool = True) -> Dashboard:
     today = today or clock.today()
     open_statuses = [ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
@@ -123,7 +124,7 @@ def dashboard(programme: Programme, url_for, today: date | None = None, *,
         next_milestones=milestone_views(milestones(programme.id, upcoming_only=True, limit=5),
                                         today),
         late_tasks=late_tasks(programme, today),
-        activity=recent_activity(programme, url_for) if with_activity else [],
+        activity=recent_activity(programme) if with_activity else [],
     )
 
 

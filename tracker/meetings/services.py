@@ -17,6 +17,7 @@ from tracker import audit, calendar, clock, scheduling
 from tracker.actions.services import create_action
 from tracker.errors import RuleBroken
 from tracker.extensions import db
+from tracker.links import Link
 from tracker.meetings import agendas
 from tracker.models import (
     FINISHED_ACTION_STATUSES,
@@ -43,9 +44,9 @@ from tracker.models import (
 )
 from tracker.models.meetings import LEARNING_SET_KINDS, SET_SEQUENCE_KINDS
 from tracker.notifications import outbox
-from tracker.notifications.jobs import DigestSection, digest_source
+from tracker.notifications.jobs import DigestSection
 from tracker.plan.services import TimelineItem
-from tracker.portfolio.services import Cell, portfolio_column
+from tracker.portfolio.services import Cell
 
 MEETING = "meeting"
 ITEM = "agenda_item"
@@ -732,7 +733,7 @@ def circulate(meeting: Meeting, actor: User) -> int:
         select(Authority).join(Programme, Programme.authority_id == Authority.id)
         .where(Programme.id == meeting.programme_id)).scalar_one()
     actions = meeting_actions([meeting.id])[meeting.id]
-    link = outbox.external_url("meetings.action_list", authority_slug=authority.slug,
+    link = Link.to("meetings.action_list", authority_slug=authority.slug,
                                meeting_id=meeting.id)
     stamp = meeting.circulated_at.isoformat(timespec="seconds")
     # Sending again ("circulated again") is deliberate, so the time is part of the key.
@@ -800,12 +801,12 @@ TIMELINE_LANES = {
 }
 
 
-def timeline_items(programme: Programme, url_for) -> list[TimelineItem]:
+def timeline_items(programme: Programme) -> list[TimelineItem]:
     """Meetings for the programme timeline (tracker/plan's `timeline(extra_items=...)`): the
     learning sets in one lane, steering and task and finish meetings in their own."""
     return [
         TimelineItem(m.day, m.title, TIMELINE_LANES.get(m.kind, "Learning sets"), "meeting",
-                     url_for("meetings.meeting", meeting_id=m.id), m.status.label)
+                     Link.to("meetings.meeting", meeting_id=m.id), m.status.label)
         for m in db.session.execute(
             select(Meeting).where(Meeting.programme_id == programme.id,
                                   Meeting.status != MeetingStatus.CANCELLED)
@@ -902,8 +903,7 @@ def consultant_names(programme: Programme) -> str:
 FEED_PAST_DAYS = 60
 
 
-@calendar.feed_source
-def _calendar_meetings(user: User, programmes: dict, url_for) -> Iterable[calendar.FeedEvent]:
+def calendar_meetings(user: User, programmes: dict) -> Iterable[calendar.FeedEvent]:
     """Meetings the person is invited to, and every meeting of the authorities where they are
     the consultant (who facilitates the sets), from two months back; with a stable UID."""
     if not programmes:
@@ -931,15 +931,13 @@ def _calendar_meetings(user: User, programmes: dict, url_for) -> Iterable[calend
             f"meeting-{meeting.id}@{calendar.UID_DOMAIN}", meeting.day,
             f"{meeting.title} ({authority.name})",
             f"{meeting.group.label}. {meeting.location}".strip(),
-            url_for("meetings.meeting", authority_slug=authority.slug, meeting_id=meeting.id,
-                    _external=True),
+            Link.to("meetings.meeting", authority_slug=authority.slug, meeting_id=meeting.id),
             start, end)
 
 
 # -- the consultant's portfolio and the weekly digest ----------------------------------------------
 
-@portfolio_column("Last learning set")
-def _portfolio_last_set(programme_ids: list[int], today: date) -> dict[int, Cell]:
+def portfolio_last_set(programme_ids: list[int], today: date) -> dict[int, Cell]:
     rows = db.session.execute(
         select(Meeting.programme_id, func.max(Meeting.day))
         .where(Meeting.programme_id.in_(programme_ids), Meeting.kind.in_(LEARNING_SET_KINDS),
@@ -952,8 +950,7 @@ def _portfolio_last_set(programme_ids: list[int], today: date) -> dict[int, Cell
             for pid in programme_ids}
 
 
-@portfolio_column("Next learning set")
-def _portfolio_next_set(programme_ids: list[int], today: date) -> dict[int, Cell]:
+def portfolio_next_set(programme_ids: list[int], today: date) -> dict[int, Cell]:
     rows = db.session.execute(
         select(Meeting.programme_id, func.min(Meeting.day))
         .where(Meeting.programme_id.in_(programme_ids), Meeting.kind.in_(LEARNING_SET_KINDS),
@@ -966,8 +963,7 @@ def _portfolio_next_set(programme_ids: list[int], today: date) -> dict[int, Cell
             for pid in programme_ids}
 
 
-@digest_source
-def _digest_meetings(programme_ids, authorities, today):
+def digest_meetings(programme_ids, authorities, today):
     """Learning sets in the next fortnight, and held meetings whose action list has not gone."""
     coming: dict[int, list] = defaultdict(list)
     late: dict[int, list] = defaultdict(list)
@@ -985,12 +981,12 @@ def _digest_meetings(programme_ids, authorities, today):
         if meeting.status == MeetingStatus.PLANNED:
             coming[meeting.programme_id].append((
                 f"{meeting.title} ({clock.format_date(meeting.day)})",
-                outbox.external_url("meetings.meeting", authority_slug=slug,
+                Link.to("meetings.meeting", authority_slug=slug,
                                     meeting_id=meeting.id)))
         elif circulation_is_overdue(meeting, today):
             late[meeting.programme_id].append((
                 f"{meeting.title}, held {clock.format_date(meeting.day)}",
-                outbox.external_url("meetings.action_list", authority_slug=slug,
+                Link.to("meetings.action_list", authority_slug=slug,
                                     meeting_id=meeting.id)))
     return {pid: [DigestSection("Learning sets in the next fortnight", coming[pid]),
                   DigestSection("Action lists not yet circulated", late[pid])]

@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker import clock
 from tracker.extensions import db
+from tracker.links import Link
 from tracker.models import (
     Action,
     ActionStatus,
@@ -31,7 +32,8 @@ from tracker.models import (
     Role,
     User,
 )
-from tracker.notifications.outbox import Draft, external_url, queue
+from tracker.notifications.outbox import Draft, queue
+from tracker.registry import Registry
 
 MAX_DAYS_BEFORE = 14
 OPEN = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
@@ -69,7 +71,7 @@ def queue_reminders(today: date | None = None) -> int:
         if window is None:
             continue
         kind, suffix = window
-        link = external_url("actions.show", authority_slug=authority.slug, action_id=action.id)
+        link = Link.to("actions.show", authority_slug=authority.slug, action_id=action.id)
         drafts.append(Draft(
             key=f"reminder:{action.id}:{suffix}", kind=f"reminder_{kind}", recipient=user,
             template=f"reminder_{kind}", link=link,
@@ -99,12 +101,7 @@ class AuthorityDigest:
 # Other areas add sections: fn(programme_ids, {programme_id: authority}, today) ->
 # {programme_id: DigestSection}. Each runs a fixed number of queries for all programmes.
 DigestSource = Callable[[list[int], dict[int, Authority], date], dict[int, DigestSection]]
-_DIGEST_SOURCES: list[DigestSource] = []
-
-
-def digest_source(source: DigestSource) -> DigestSource:
-    _DIGEST_SOURCES.append(source)
-    return source
+DIGEST_SECTIONS: Registry[DigestSource] = Registry("digest sections")
 
 
 def _action_line(action: Action, authority: Authority, today: date) -> tuple[str, str]:
@@ -115,11 +112,10 @@ def _action_line(action: Action, authority: Authority, today: date) -> tuple[str
     else:
         when = f"due {clock.format_date(action.due_date)}"
     return (f"{owner}: {action.title} ({when})",
-            external_url("actions.show", authority_slug=authority.slug, action_id=action.id))
+            Link.to("actions.show", authority_slug=authority.slug, action_id=action.id))
 
 
-@digest_source
-def _overdue_and_due(programme_ids, authorities, today):
+def digest_actions(programme_ids, authorities, today):
     sections: dict[int, list[DigestSection]] = {}
     overdue: dict[int, list] = defaultdict(list)
     upcoming: dict[int, list] = defaultdict(list)
@@ -143,8 +139,7 @@ def _overdue_and_due(programme_ids, authorities, today):
     return sections
 
 
-@digest_source
-def _milestones(programme_ids, authorities, today):
+def digest_milestones(programme_ids, authorities, today):
     lines: dict[int, list] = defaultdict(list)
     for m in db.session.execute(
         select(Milestone).where(Milestone.programme_id.in_(programme_ids),
@@ -156,7 +151,7 @@ def _milestones(programme_ids, authorities, today):
         authority = authorities[m.programme_id]
         lines[m.programme_id].append(
             (f"{m.title} ({clock.format_date(m.target_date)})",
-             external_url("plan.milestone", authority_slug=authority.slug, milestone_id=m.id)))
+             Link.to("plan.milestone", authority_slug=authority.slug, milestone_id=m.id)))
     return {pid: [DigestSection("Milestones in the next month", lines[pid])]
             for pid in programme_ids}
 
@@ -188,7 +183,7 @@ def queue_digests(today: date | None = None) -> int:
         authorities[programme.id] = authority
     programme_ids = list(authorities)
     per_programme: dict[int, list[DigestSection]] = defaultdict(list)
-    for source in _DIGEST_SOURCES:
+    for source in DIGEST_SECTIONS:
         for pid, found in source(programme_ids, authorities, today).items():
             per_programme[pid].extend(found if isinstance(found, list) else [found])
     drafts = []
@@ -196,6 +191,6 @@ def queue_digests(today: date | None = None) -> int:
         digests = [AuthorityDigest(authorities[pid], per_programme[pid]) for pid in pids]
         drafts.append(Draft(
             key=digest_key(user, today), kind="digest", recipient=user, template="digest",
-            link=external_url("main.home"),
+            link=Link.to("main.home"),
             context={"digests": digests, "today": today}))
     return queue(drafts)

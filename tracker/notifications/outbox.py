@@ -8,14 +8,14 @@ database itself, so reruns, retries and a second scheduler never queue a message
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from flask import current_app, render_template
+from flask import render_template
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock
 from tracker.extensions import db
+from tracker.links import Link, external_url
 from tracker.models import OutboxMessage, User
 
 
@@ -26,20 +26,12 @@ class Draft:
     recipient: User
     template: str  # templates/email/<template>.txt and .html
     context: dict
-    link: str = ""
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an email, from BASE_URL: the scheduler has no request to take
-    the host from."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
-                                       url_scheme=base.scheme or "https")
-    return adapter.build(endpoint, values, force_external=True)
+    link: Link | None = None
 
 
 def _render(draft: Draft) -> dict:
-    context = {**draft.context, "recipient": draft.recipient, "link": draft.link,
+    context = {**draft.context, "recipient": draft.recipient,
+               "link": draft.link.external() if draft.link else "",
                "preferences_url": external_url("auth.account") + "#notifications"}
     subject = render_template(f"email/{draft.template}.subject.txt", **context).strip()
     return {
@@ -50,7 +42,8 @@ def _render(draft: Draft) -> dict:
         "subject": subject[:300],
         "body_text": render_template(f"email/{draft.template}.txt", **context),
         "body_html": render_template(f"email/{draft.template}.html", subject=subject, **context),
-        "link": draft.link,
+        # Shown in the app as well, so kept relative: right on whatever address serves it.
+        "link": draft.link.url() if draft.link else "",
         "created_at": clock.now(),
         "next_attempt_at": clock.now(),
         "attempts": 0,

@@ -169,7 +169,5 @@ def edit_milestone(milestone_id: int):
 
 @bp.get("/timeline")
 def timeline():
-    data = services.timeline(g.programme.id,
-                             lambda i: url_for(".milestone", milestone_id=i),
-                             extra_items=meetings.timeline_items(g.programme, url_for))
+    data = services.timeline(g.programme.id, extra_items=meetings.timeline_items(g.programme))
     return render_template("plan/timeline.html", timeline=data)

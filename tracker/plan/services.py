@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import audit, clock
+from tracker import audit, calendar, clock
 from tracker.actions.services import action_rag
 from tracker.extensions import db
+from tracker.links import Link
 from tracker.models import (
     Action,
     ActionStatus,
@@ -148,7 +150,7 @@ class TimelineItem:
     title: str
     lane: str
     kind: str  # "milestone"; later issues add their own kinds (e.g. learning sets)
-    href: str
+    href: Link
     status: str
     rag: RagStatus | None = None
 
@@ -174,7 +176,7 @@ class Timeline:
         return round(width * (when - self.start).days / span, 1)
 
 
-def timeline(programme_id: int, url_for_milestone, today: date | None = None,
+def timeline(programme_id: int, today: date | None = None,
              extra_items: list[TimelineItem] | None = None) -> Timeline:
     """Milestones (and whatever `extra_items` other areas add) from two months ago to at least
     twelve and at most twenty-four months ahead, in lanes by workstream."""
@@ -186,7 +188,8 @@ def timeline(programme_id: int, url_for_milestone, today: date | None = None,
     items = [
         TimelineItem(v.milestone.target_date, v.milestone.title,
                      v.milestone.workstream.name if v.milestone.workstream else "No workstream",
-                     "milestone", url_for_milestone(v.milestone.id), v.milestone.status.label,
+                     "milestone", Link.to("plan.milestone", milestone_id=v.milestone.id),
+                     v.milestone.status.label,
                      v.rag)
         for v in views
     ] + list(extra_items or [])
@@ -196,3 +199,17 @@ def timeline(programme_id: int, url_for_milestone, today: date | None = None,
     shown = sorted((i for i in items if start <= i.when <= end), key=lambda i: (i.when, i.title))
     lanes = sorted({i.lane for i in shown}, key=lambda lane: (lane == "No workstream", lane))
     return Timeline(start, end, today, lanes, shown)
+
+
+def calendar_milestones(user: User, programmes: dict) -> Iterable[calendar.FeedEvent]:
+    """Planned milestones of every authority the person belongs to, for their calendar feed."""
+    rows = db.session.execute(
+        select(Milestone).where(Milestone.programme_id.in_(programmes),
+                                Milestone.status == MilestoneStatus.PLANNED)
+    ).scalars()
+    for m in rows:
+        authority = programmes[m.programme_id]
+        yield calendar.FeedEvent(
+            f"milestone-{m.id}@{calendar.UID_DOMAIN}", m.target_date, f"Milestone: {m.title}",
+            f"{authority.name} milestone.",
+            Link.to("plan.milestone", authority_slug=authority.slug, milestone_id=m.id))

@@ -28,6 +28,7 @@ from tracker.models import (
     TaskStatus,
     User,
 )
+from tracker.registry import Registry
 
 
 @dataclass
@@ -60,7 +61,7 @@ class PortfolioRow:
     phases: list[PhaseFigures]
     overdue_actions: int = 0
     last_activity: object | None = None
-    # Filled by other areas through `portfolio_column`: e.g. learning sets and postcards.
+    # Filled by other areas through COLUMNS: e.g. learning sets and postcards.
     extra: dict[str, Cell] = field(default_factory=dict)
 
     @property
@@ -77,19 +78,17 @@ class Cell:
 # Other areas add columns: fn(programme_ids, today) -> {programme_id: Cell}, registered with
 # the column's heading. Each runs a fixed number of queries for all the programmes at once.
 ColumnSource = Callable[[list[int], date], dict[int, Cell]]
-_COLUMN_SOURCES: list[tuple[str, ColumnSource]] = []
+@dataclass(frozen=True)
+class Column:
+    heading: str
+    source: ColumnSource
 
 
-def portfolio_column(heading: str) -> Callable[[ColumnSource], ColumnSource]:
-    def register(source: ColumnSource) -> ColumnSource:
-        _COLUMN_SOURCES.append((heading, source))
-        return source
-
-    return register
+COLUMNS: Registry[Column] = Registry("portfolio columns")
 
 
 def column_headings() -> list[str]:
-    return [heading for heading, _ in _COLUMN_SOURCES]
+    return [column.heading for column in COLUMNS]
 
 
 def supported_programmes(user: User) -> list[tuple[Authority, Programme]]:
@@ -135,7 +134,7 @@ def rows(user: User, today: date | None = None) -> list[PortfolioRow]:
         .where(AuditEvent.programme_id.in_(ids)).group_by(AuditEvent.programme_id)
     ).all())
     extra: dict[int, dict[str, Cell]] = defaultdict(dict)
-    for heading, source in _COLUMN_SOURCES:
+    for heading, source in ((c.heading, c.source) for c in COLUMNS):
         for pid, cell in source(ids, today).items():
             extra[pid][heading] = cell
     # A phase that started is over when the programme has moved beyond it.

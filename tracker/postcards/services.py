@@ -17,6 +17,7 @@ from tracker import audit, clock
 from tracker.actions.services import create_action
 from tracker.errors import RuleBroken
 from tracker.extensions import db
+from tracker.links import Link
 from tracker.meetings import services as meetings
 from tracker.models import (
     FINISHED_ACTION_STATUSES,
@@ -37,9 +38,9 @@ from tracker.models import (
     User,
 )
 from tracker.models.meetings import LEARNING_SET_KINDS
-from tracker.notifications.jobs import DigestSection, digest_source
-from tracker.notifications.outbox import Draft, external_url, queue
-from tracker.portfolio.services import Cell, portfolio_column
+from tracker.notifications.jobs import DigestSection
+from tracker.notifications.outbox import Draft, queue
+from tracker.portfolio.services import Cell
 
 POSTCARD = "postcard"
 ITEM = "postcard_item"
@@ -332,7 +333,7 @@ def _notify(postcard: Postcard, group: GroupKind, template: str, key, context: d
     authority = db.session.execute(
         select(Authority).join(Programme, Programme.authority_id == Authority.id)
         .where(Programme.id == postcard.programme_id)).scalar_one()
-    link = external_url("postcards.show", authority_slug=authority.slug, postcard_id=postcard.id)
+    link = Link.to("postcards.show", authority_slug=authority.slug, postcard_id=postcard.id)
     return queue([Draft(key=key(user), kind=template, recipient=user, template=template,
                         context={**context, "authority": authority}, link=link)
                   for user in recipients])
@@ -441,8 +442,7 @@ def dashboard(programme: Programme, today: date | None = None) -> DashboardPostc
     return DashboardPostcards(waiting, overdue)
 
 
-@portfolio_column("Postcards waiting")
-def _portfolio_waiting(programme_ids: list[int], today: date) -> dict[int, Cell]:
+def portfolio_waiting(programme_ids: list[int], today: date) -> dict[int, Cell]:
     oldest: dict[int, datetime] = {}
     count: dict[int, int] = defaultdict(int)
     for _pid, programme_id, sent, _n in db.session.execute(_waiting_counts(programme_ids)):
@@ -458,15 +458,14 @@ def _portfolio_waiting(programme_ids: list[int], today: date) -> dict[int, Cell]
     return cells
 
 
-@digest_source
-def _digest_waiting(programme_ids, authorities, today):
+def digest_waiting(programme_ids, authorities, today):
     lines: dict[int, list] = defaultdict(list)
     for postcard_id, pid, sent, n in db.session.execute(_waiting_counts(programme_ids)):
         authority = authorities[pid]
         lines[pid].append((
             f"Postcard from the practice group sent {clock.format_date(sent)}: "
             f"{n} request{'s' if n != 1 else ''} unanswered ({waiting_label(_days_since(sent, today))})",
-            external_url("postcards.show", authority_slug=authority.slug,
+            Link.to("postcards.show", authority_slug=authority.slug,
                          postcard_id=postcard_id)))
     return {pid: [DigestSection("Postcards waiting for the strategic group's answer", lines[pid])]
             for pid in programme_ids}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import g, render_template, url_for
+from flask import g, render_template
 
 from tracker.report import services
 from tracker.tenancy import authority_blueprint
@@ -12,4 +12,4 @@ bp = authority_blueprint("report", __name__, "/report")
 
 @bp.get("")
 def show():
-    return render_template("report/show.html", report=services.build(g.programme, url_for))
+    return render_template("report/show.html", report=services.build(g.programme))

@@ -44,7 +44,7 @@ def last_steering_meeting(programme: Programme, today: date) -> Meeting | None:
     ).scalar_one_or_none()
 
 
-def build(programme: Programme, url_for, today: date | None = None) -> Report:
+def build(programme: Programme, today: date | None = None) -> Report:
     today = today or clock.today()
     last = last_steering_meeting(programme, today)
     decisions = [d for d in meetings.decisions(programme)
@@ -56,7 +56,7 @@ def build(programme: Programme, url_for, today: date | None = None) -> Report:
         today=today,
         last_meeting=last,
         progress=checklist.phase_progress(programme),
-        board=main.dashboard(programme, url_for, today, with_activity=False),
+        board=main.dashboard(programme, today, with_activity=False),
         decisions=decisions,
         postcards=postcards,
         postcards_waiting=postcard_services.dashboard(programme, today),

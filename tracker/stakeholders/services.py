@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker import audit, calendar, clock
 from tracker.actions.services import create_action
 from tracker.extensions import db
+from tracker.links import Link
 from tracker.models import (
     HIGH_FROM,
     Action,
@@ -38,8 +39,7 @@ from tracker.models import (
     User,
 )
 from tracker.models.stakeholders import engagement_stakeholder
-from tracker.notifications import outbox
-from tracker.notifications.jobs import DigestSection, digest_source
+from tracker.notifications.jobs import DigestSection
 from tracker.rag import AMBER_WITHIN_DAYS, RagStatus, rag
 
 STAKEHOLDER = "stakeholder"
@@ -657,8 +657,7 @@ def export_csv(rows: Iterable[Schedule]) -> str:
 
 # -- the calendar feed -------------------------------------------------------------------------
 
-@calendar.feed_source
-def _calendar_engagements(user: User, programmes: dict, url_for) -> Iterable[calendar.FeedEvent]:
+def calendar_engagements(user: User, programmes: dict) -> Iterable[calendar.FeedEvent]:
     """Every planned engagement date of the person's authorities, like milestones, from two
     months back to a year ahead. A one-off keeps one UID when its date moves; each date of a
     repeating engagement has its own."""
@@ -673,8 +672,8 @@ def _calendar_engagements(user: User, programmes: dict, url_for) -> Iterable[cal
     ).scalars()
     for e in rows:
         authority = programmes[e.programme_id]
-        url = url_for("stakeholders.engagement", authority_slug=authority.slug,
-                      engagement_id=e.id, _external=True)
+        link = Link.to("stakeholders.engagement", authority_slug=authority.slug,
+                       engagement_id=e.id)
         done = {o.due_on: o for o in e.occurrences}
         who = ", ".join(k.name for k in e.stakeholders)
         owner = e.owner.name if e.owner else "no owner yet"
@@ -687,11 +686,10 @@ def _calendar_engagements(user: User, programmes: dict, url_for) -> Iterable[cal
             state = f" {_occurrence_text(done[day])}." if day in done else ""
             yield calendar.FeedEvent(
                 f"{uid}@{calendar.UID_DOMAIN}", day, f"{e.method.label}: {e.title}",
-                f"{authority.name} engagement plan. For {who}. Owner: {owner}.{state}", url)
+                f"{authority.name} engagement plan. For {who}. Owner: {owner}.{state}", link)
 
 
-@digest_source
-def _digest_engagements(programme_ids, authorities, today):
+def digest_engagements(programme_ids, authorities, today):
     """Engagements due within a week or overdue and not recorded, for the weekly digest."""
     due: dict[int, list] = defaultdict(list)
     rows = db.session.execute(
@@ -707,6 +705,6 @@ def _digest_engagements(programme_ids, authorities, today):
             due[engagement.programme_id].append((
                 f"{engagement.title} ({clock.format_date(slot.due_on)}"
                 f"{', ' + slot.rag.reason if slot.rag else ''})",
-                outbox.external_url("stakeholders.engagement", authority_slug=slug,
+                Link.to("stakeholders.engagement", authority_slug=slug,
                                     engagement_id=engagement.id)))
     return {pid: [DigestSection("Engagements due", sorted(due[pid]))] for pid in programme_ids}
