@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tracker.costs import calculator as calc
-from tracker.costs.money import format_money, format_percent
+from tracker.money import format_money, format_percent
 
 
 def _example(**changes) -> calc.CostInputs:

@@ -11,12 +11,12 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from tests.conftest import form_errors
-from tracker import audit, calendar, clock, scheduling
+from tracker import audit, calendar, clock
 from tracker.actions import services as actions
 from tracker.checklist.data import ChecklistError
 from tracker.extensions import db
 from tracker.links import Link
-from tracker.meetings import agendas, services
+from tracker.meetings import agendas, planner, services
 from tracker.models import (
     Action,
     ActionSheet,
@@ -620,7 +620,7 @@ def test_an_action_list_is_overdue_after_two_working_days(programme, today, over
 def test_the_dashboard_shows_the_next_set_and_late_action_lists(client, signed_in, programme):
     signed_in(Role.LEAD)
     today = clock.today()
-    late = _held(_meeting(programme, day=scheduling.on_or_after(today - timedelta(days=10))))
+    late = _held(_meeting(programme, day=planner.on_or_after(today - timedelta(days=10))))
     _meeting(programme, day=today + timedelta(days=3))
     _meeting(programme, MeetingKind.PRACTICE_SET, number=3, day=today + timedelta(days=9))
     _meeting(programme, MeetingKind.STRATEGIC_SET, number=3, day=today + timedelta(days=5),
@@ -652,7 +652,7 @@ def test_the_planner_proposes_dates_and_saves_a_series(client, signed_in, progra
         "propose", closures="15/2/2027 to 19/2/2027"))
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    proposal = scheduling.propose_series(date(2027, 1, 11), [(date(2027, 2, 15),
+    proposal = planner.propose_series(date(2027, 1, 11), [(date(2027, 2, 15),
                                                               date(2027, 2, 19))])
     assert "Proposed dates" in page and 'name="day_8"' in page
     assert f'value="{proposal[-1].day.year}"' in page
@@ -675,7 +675,7 @@ def test_the_planner_proposes_dates_and_saves_a_series(client, signed_in, progra
 
 def test_the_planner_warns_about_close_dates_but_saves_them(client, signed_in, programme):
     signed_in(Role.STEERING)
-    days = [p.day for p in scheduling.propose_series(date(2027, 1, 11))]
+    days = [p.day for p in planner.propose_series(date(2027, 1, 11))]
     days[4] = date(2027, 2, 1)  # Strategic Set 2 three weeks after Set 1
     response = client.post(f"{BASE}/meetings/plan", data=_plan_form("check", days=days))
     assert response.status_code == 200
@@ -698,7 +698,7 @@ def test_the_planner_says_what_is_wrong(client, signed_in):
     assert form_errors(response.get_data(as_text=True)) == [
         "Line 2 must be a date or a range like 26/10/2026 to 30/10/2026"]
     assert "half term" in response.get_data(as_text=True)
-    days = [p.day for p in scheduling.propose_series(date(2027, 1, 11))]
+    days = [p.day for p in planner.propose_series(date(2027, 1, 11))]
     form = _plan_form("save", days=days, name="")
     form["day_3"] = ["31", "2", "2027"]
     response = client.post(f"{BASE}/meetings/plan", data=form)
@@ -798,7 +798,7 @@ def test_lists_run_a_fixed_number_of_queries(client, signed_in, programme, count
         series = services.plan_series(
             programme, name="Sets", start_date=date(2026, 1, 5), closures=[], location="",
             call_link="", facilitators="", actor=None,
-            days=[p.day for p in scheduling.propose_series(date(2026, 1, 5))])
+            days=[p.day for p in planner.propose_series(date(2026, 1, 5))])
         for meeting in series.meetings:
             for i in range(n):
                 person = _member(programme, GroupKind.PRACTICE, name=f"P{i} {meeting.id}")

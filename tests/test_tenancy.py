@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from tracker import scheduling
 from tracker.actions import services as actions
 from tracker.costs import calculator as cost_calculator
 from tracker.costs import services as costs
 from tracker.extensions import db
+from tracker.meetings import planner
 from tracker.meetings import services as meetings
 from tracker.models import (
     ChecklistTask,
@@ -66,7 +66,7 @@ def _ids_for(authority):
     series = meetings.plan_series(
         programme, name="Sets", start_date=date(2026, 1, 5), closures=[], location="",
         call_link="", facilitators="", actor=None,
-        days=[p.day for p in scheduling.propose_series(date(2026, 1, 5))])
+        days=[p.day for p in planner.propose_series(date(2026, 1, 5))])
     practice_set = next(m for m in series.meetings if m.kind == MeetingKind.PRACTICE_SET)
     agenda_outcome = meetings.add_outcome(practice_set.items[0], kind=OutcomeKind.DECISION,
                                           text="Agreed", actor=None)

@@ -8,8 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from tracker import clock, markdown
-from tracker.costs import money
+from tracker import clock, markdown, money
 from tracker.extensions import db, login_manager
 from tracker.forms import error_summary
 from tracker.models import ROLE_LABELS, Membership, User

@@ -10,8 +10,8 @@ from wtforms.validators import DataRequired, Length
 
 from tracker.costs import calculator as calc
 from tracker.costs import services
-from tracker.costs.money import format_money
 from tracker.forms import strip_text
+from tracker.money import format_money
 
 
 class FigureField(Field):

@@ -12,9 +12,9 @@ from sqlalchemy.orm import joinedload
 
 from tracker import audit
 from tracker.costs import calculator as calc
-from tracker.costs.money import format_money, format_percent
 from tracker.extensions import db
 from tracker.models import CostScenario, FinancialQuarter, Programme, User
+from tracker.money import format_money, format_percent
 from tracker.outcomes import services as outcomes
 
 SCENARIO = "cost_scenario"

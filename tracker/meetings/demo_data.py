@@ -13,10 +13,10 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
 
-from tracker import clock, scheduling
+from tracker import clock
 from tracker.actions import services as actions
 from tracker.extensions import db
-from tracker.meetings import services
+from tracker.meetings import planner, services
 from tracker.models import (
     Action,
     ActionStatus,
@@ -185,8 +185,8 @@ def load(programme: Programme, people: dict[str, User], today: date) -> None:
     demo = _Demo(programme, people, today)
     start = programme.start_date
     demo.groups(start + timedelta(days=30))
-    _setup_meeting(demo, scheduling.on_or_after(start + timedelta(days=40)))
-    first_set = scheduling.on_or_after(today - timedelta(days=80))
+    _setup_meeting(demo, planner.on_or_after(start + timedelta(days=40)))
+    first_set = planner.on_or_after(today - timedelta(days=80))
     _learning_sets(demo, first_set)
     _steering_meetings(demo)
     _task_and_finish(demo)
@@ -215,7 +215,7 @@ def _setup_meeting(demo: _Demo, day: date) -> None:
 
 
 def _learning_sets(demo: _Demo, first_set: date) -> None:
-    proposal = scheduling.propose_series(first_set)
+    proposal = planner.propose_series(first_set)
     with _dated(_at(first_set - timedelta(days=35), 15)):
         series = services.plan_series(
             demo.programme, name=f"Learning sets {first_set.year}", start_date=first_set,
@@ -364,7 +364,7 @@ def _steering_meetings(demo: _Demo) -> None:
     list not yet circulated, so the dashboard shows it red."""
     today = demo.today
     strategic = [k for k, _job, _role in STRATEGIC if k in demo.people]
-    days = [scheduling.on_or_after(today - timedelta(days=n)) for n in (150, 120, 91, 62, 33, 8)]
+    days = [planner.on_or_after(today - timedelta(days=n)) for n in (150, 120, 91, 62, 33, 8)]
     last = days[-1]
     for n, day in enumerate(days, start=1):
         m = demo.meeting(MeetingKind.STEERING, day, name=f"Implementation Board {n}",
@@ -391,13 +391,13 @@ def _steering_meetings(demo: _Demo) -> None:
             else:
                 demo.circulate(m)
     for n, weeks in ((len(days) + 1, 3), (len(days) + 2, 7)):
-        demo.meeting(MeetingKind.STEERING, scheduling.on_or_after(today + timedelta(weeks=weeks)),
+        demo.meeting(MeetingKind.STEERING, planner.on_or_after(today + timedelta(weeks=weeks)),
                      name=f"Implementation Board {n}", invite=strategic)
 
 
 def _task_and_finish(demo: _Demo) -> None:
     name = "Assessment template task and finish group"
-    held = scheduling.on_or_after(demo.today - timedelta(days=45))
+    held = planner.on_or_after(demo.today - timedelta(days=45))
     m = demo.meeting(MeetingKind.TASK_AND_FINISH, held, name=name,
                      invite=["psw", "iro", "steering"], start=time(10), end=time(11))
     with _dated(_at(held, 12)):
@@ -408,6 +408,6 @@ def _task_and_finish(demo: _Demo) -> None:
         demo.act(m, 4, "Compare the two assessment templates side by side", "psw", 21,
                  ActionStatus.DONE)
         demo.circulate(m)
-    demo.meeting(MeetingKind.TASK_AND_FINISH, scheduling.on_or_after(demo.today +
+    demo.meeting(MeetingKind.TASK_AND_FINISH, planner.on_or_after(demo.today +
                  timedelta(days=10)), name=name, invite=["psw", "iro", "steering"],
                  start=time(10), end=time(11))

@@ -23,9 +23,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from tracker import scheduling
 from tracker.actions.forms import NONE, member_choices
 from tracker.forms import GovDateField, VersionField, choices, strip_text
+from tracker.meetings import planner
 from tracker.meetings.services import format_time
 from tracker.models import GroupKind, MeetingKind, MeetingStatus, OutcomeKind, SheetQuestion
 
@@ -288,12 +288,12 @@ class ClosuresField(Field):
     def _value(self) -> str:
         if self.raw_data:
             return self.raw_data[0]
-        return scheduling.format_closures(self.data or [])
+        return planner.format_closures(self.data or [])
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = []
         if valuelist:
-            self.data = scheduling.parse_closures(valuelist[0])
+            self.data = planner.parse_closures(valuelist[0])
 
 
 class PlanForm(FlaskForm):
@@ -312,11 +312,11 @@ class PlanForm(FlaskForm):
     facilitators = text_field("Facilitators", optional=True, max_length=500)
 
     def day_fields(self) -> list[GovDateField]:
-        return [self[f"day_{i}"] for i in range(len(scheduling.SERIES_SHAPE))]
+        return [self[f"day_{i}"] for i in range(len(planner.SERIES_SHAPE))]
 
 
 # One date field a meeting of the series, labelled with the meeting it dates.
-for _i, (_round, _kind, _number, _group, _after) in enumerate(scheduling.SERIES_SHAPE):
+for _i, (_round, _kind, _number, _group, _after) in enumerate(planner.SERIES_SHAPE):
     _title = _kind.title(_number)
     setattr(PlanForm, f"day_{_i}", GovDateField(
         _title, required_message=f"Enter the date of {_title}"))

@@ -14,12 +14,12 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from tracker import audit, clock, scheduling
+from tracker import audit, clock
 from tracker.actions.forms import NONE
 from tracker.actions.services import action_rag
 from tracker.extensions import db
 from tracker.forms import EDIT, edit_versioned, page_status, save_versioned
-from tracker.meetings import agendas, forms, services
+from tracker.meetings import agendas, forms, planner, services
 from tracker.models import (
     AttendanceStatus,
     GroupKind,
@@ -478,15 +478,15 @@ def plan():
                     field.errors = []
         closures = [] if form.closures.errors else form.closures.data
         if step == "propose" and form.start_date.data and not form.closures.errors:
-            proposal = scheduling.propose_series(form.start_date.data, closures)
+            proposal = planner.propose_series(form.start_date.data, closures)
             for field, planned in zip(day_fields, proposal, strict=True):
                 field.data, field.raw_data = planned.day, None
         elif step != "propose" and not any(f.errors for f in day_fields):
-            proposal = [scheduling.PlannedMeeting(kind, number, group, field.data)
+            proposal = [planner.PlannedMeeting(kind, number, group, field.data)
                         for (_n, kind, number, group, _after), field
-                        in zip(scheduling.SERIES_SHAPE, day_fields, strict=True)]
+                        in zip(planner.SERIES_SHAPE, day_fields, strict=True)]
         if proposal:
-            for warning in scheduling.check_dates(
+            for warning in planner.check_dates(
                     [(p.kind, p.number, p.group, p.day) for p in proposal], closures):
                 warnings.setdefault(warning.index, []).append(warning.message)
         has_errors = any(field.errors for field in form)
@@ -511,7 +511,7 @@ def plan():
             form.start_date.data.strftime("%d %m %Y").split() if form.start_date.data
             else ["", "", ""]),
         rows=_plan_rows(day_fields, warnings, [] if form.closures.errors else form.closures.data),
-        gap=scheduling.MIN_GAP_WORKING_DAYS,
+        gap=planner.MIN_GAP_WORKING_DAYS,
     ), (400 if has_errors else 200)
 
 
@@ -521,11 +521,11 @@ def _plan_rows(day_fields, warnings: dict[int, list[str]], closures) -> list[dic
     rows = []
     last: dict[GroupKind, tuple[date, str]] = {}
     for i, ((_n, kind, number, group, _after), field) in enumerate(
-            zip(scheduling.SERIES_SHAPE, day_fields, strict=True)):
+            zip(planner.SERIES_SHAPE, day_fields, strict=True)):
         hint = group.label
         if kind.is_learning_set and isinstance(field.data, date) and not field.errors:
             if group in last:
-                gap = scheduling.working_days_between(last[group][0], field.data, closures)
+                gap = planner.working_days_between(last[group][0], field.data, closures)
                 hint += f" · {gap} working days after {last[group][1]}"
             last[group] = (field.data, kind.title(number))
         rows.append({"field": field, "hint": hint, "warnings": warnings.get(i, [])})

@@ -13,12 +13,12 @@ from sqlalchemy import case, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import audit, calendar, clock, scheduling
+from tracker import audit, calendar, clock
 from tracker.actions.services import create_action
 from tracker.errors import RuleBroken
 from tracker.extensions import db
 from tracker.links import Link
-from tracker.meetings import agendas
+from tracker.meetings import agendas, planner
 from tracker.models import (
     FINISHED_ACTION_STATUSES,
     Action,
@@ -709,7 +709,7 @@ def add_sheet_action(
 # -- circulating the action list -----------------------------------------------------------------
 
 def circulation_due_by(meeting: Meeting) -> date:
-    return scheduling.add_working_days(meeting.day, scheduling.CIRCULATE_WITHIN_WORKING_DAYS)
+    return planner.add_working_days(meeting.day, planner.CIRCULATE_WITHIN_WORKING_DAYS)
 
 
 def circulate(meeting: Meeting, actor: User) -> int:
@@ -753,8 +753,8 @@ def circulation_is_overdue(meeting: Meeting, today: date | None = None) -> bool:
     today = today or clock.today()
     return (meeting.status == MeetingStatus.HELD and meeting.circulated_at is None
             and meeting.kind != MeetingKind.MIDWAY_REVIEW
-            and scheduling.working_days_between(meeting.day, today)
-            > scheduling.CIRCULATE_WITHIN_WORKING_DAYS)
+            and planner.working_days_between(meeting.day, today)
+            > planner.CIRCULATE_WITHIN_WORKING_DAYS)
 
 
 def circulation_overdue(programme: Programme, today: date | None = None) -> list[Meeting]:
@@ -828,11 +828,11 @@ STRATEGIC_LEAD_ROLE = "assistant_director"
 
 def plan_series(
     programme: Programme, *, name: str, start_date: date,
-    closures: Sequence[scheduling.Closure], days: Sequence[date], location: str,
+    closures: Sequence[planner.Closure], days: Sequence[date], location: str,
     call_link: str, facilitators: str, actor: User,
 ) -> MeetingSeries:
     """Save the planner's series: one meeting per row of the proposal, on the days given."""
-    shape = scheduling.propose_series(start_date, closures)
+    shape = planner.propose_series(start_date, closures)
     if len(days) != len(shape):
         raise MeetingError("Every meeting in the series needs a date")
     series = MeetingSeries(programme_id=programme.id, name=name, start_date=start_date,
@@ -869,7 +869,7 @@ def series_rows(series: MeetingSeries) -> list[SeriesRow]:
     meetings = sorted(series.meetings, key=lambda m: (m.day, m.start_time or time(0), m.id))
     live = [m for m in meetings if m.status != MeetingStatus.CANCELLED]
     closures = series.closure_ranges
-    warnings = scheduling.check_dates([(m.kind, m.number, m.group, m.day) for m in live],
+    warnings = planner.check_dates([(m.kind, m.number, m.group, m.day) for m in live],
                                       closures)
     by_meeting: dict[int, list[str]] = defaultdict(list)
     for warning in warnings:
@@ -879,7 +879,7 @@ def series_rows(series: MeetingSeries) -> list[SeriesRow]:
     for meeting in live:
         if meeting.kind.is_learning_set:
             last = previous.get(meeting.group)
-            gaps[meeting.id] = (scheduling.working_days_between(last, meeting.day, closures)
+            gaps[meeting.id] = (planner.working_days_between(last, meeting.day, closures)
                                 if last else None)
             previous[meeting.group] = meeting.day
     numbers = counts([m.id for m in meetings])

@@ -4,9 +4,8 @@ from datetime import date
 
 import pytest
 
-from tracker import scheduling
-from tracker.models import GroupKind, MeetingKind
-from tracker.scheduling import (
+from tracker.meetings import planner
+from tracker.meetings.planner import (
     MIN_GAP_WORKING_DAYS,
     add_working_days,
     check_dates,
@@ -16,15 +15,16 @@ from tracker.scheduling import (
     propose_series,
     working_days_between,
 )
+from tracker.models import GroupKind, MeetingKind
 
 # Half term, as a user would type it.
 HALF_TERM = [(date(2027, 2, 15), date(2027, 2, 19))]
 
 
 def test_bank_holidays_come_from_the_holidays_package():
-    assert scheduling.bank_holiday(date(2027, 3, 29)) == "Easter Monday"
-    assert scheduling.bank_holiday(date(2026, 12, 28)) == "Boxing Day (observed)"
-    assert scheduling.bank_holiday(date(2027, 3, 17)) is None  # St Patrick's: not in England
+    assert planner.bank_holiday(date(2027, 3, 29)) == "Easter Monday"
+    assert planner.bank_holiday(date(2026, 12, 28)) == "Boxing Day (observed)"
+    assert planner.bank_holiday(date(2027, 3, 17)) is None  # St Patrick's: not in England
 
 
 @pytest.mark.parametrize("day, working", [
@@ -41,7 +41,7 @@ def test_working_days(day, working):
 def test_school_holidays_are_counted_out_only_when_given():
     assert is_working_day(date(2027, 2, 16))
     assert not is_working_day(date(2027, 2, 16), HALF_TERM)
-    assert scheduling.closed_reason(date(2027, 2, 16), HALF_TERM) == "in the school holidays"
+    assert planner.closed_reason(date(2027, 2, 16), HALF_TERM) == "in the school holidays"
 
 
 def test_working_days_between_counts_after_the_first_day_up_to_the_second():
@@ -120,7 +120,7 @@ def test_check_dates_warns_about_close_sets_and_non_working_days():
 
 def test_a_mid_way_review_should_fall_between_its_two_sets():
     days = [p.day for p in propose_series(date(2027, 1, 11))]
-    shape = [(kind, number, group) for _n, kind, number, group, _a in scheduling.SERIES_SHAPE]
+    shape = [(kind, number, group) for _n, kind, number, group, _a in planner.SERIES_SHAPE]
     days[4] = date(2027, 2, 5)  # Strategic Set 2 before Mid-way review 1 (8 February)
     warnings = [w.message for w in check_dates([(*s, d) for s, d in zip(shape, days, strict=True)])]
     assert "Mid-way review 1 should fall between Strategic Set 1 and Strategic Set 2" in warnings
@@ -139,4 +139,4 @@ def test_school_holidays_typed_by_the_user():
         parse_closures("30/2/2027")
     with pytest.raises(ValueError, match="Line 1 ends before it starts"):
         parse_closures("19/2/2027 to 15/2/2027")
-    assert parse_closures(scheduling.format_closures(HALF_TERM)) == HALF_TERM
+    assert parse_closures(planner.format_closures(HALF_TERM)) == HALF_TERM
