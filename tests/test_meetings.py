@@ -92,6 +92,20 @@ def test_every_seed_agenda_is_in_the_data_with_its_questions():
     ]
 
 
+def test_practice_set_3_keeps_its_last_item():
+    items = agendas.load().agenda(MeetingKind.PRACTICE_SET, 3).items
+    assert items[-1].title == "Actions for the next three months"
+    assert not any(i.reconstructed for i in items)
+
+
+def test_every_item_of_an_agenda_homeward_wrote_is_marked_as_homewards():
+    data = agendas.load()
+    for kind in (MeetingKind.MIDWAY_REVIEW, MeetingKind.TASK_AND_FINISH):
+        assert all(i.reconstructed and i.basis for i in data.agenda(kind).items)
+    changed = data.agenda(MeetingKind.PRACTICE_SET, 2).items[-1]
+    assert changed.reconstructed and "postcard to practice group" in changed.basis
+
+
 @pytest.mark.parametrize("old, new, message", [
     ('title = "What research tells us about poor outcomes for children"', 'title = ""',
      "agendas.toml: Strategic Set 1 item 3: title is empty"),
@@ -101,9 +115,13 @@ def test_every_seed_agenda_is_in_the_data_with_its_questions():
      "agendas.toml: agenda #9: kind 'midway_call' is not one of"),
     ('title = "Conclusions"', 'title = "Conclusions"\nprompts = "Why?"',
      "agendas.toml: Practice Set 3 item 6: prompts must be a list of questions"),
-    ('title = "Any other business, and the date of the next meeting"\nreconstructed = true',
-     'title = "Any other business, and the date of the next meeting"\nreconstructed = false',
-     "agendas.toml: Steering group meeting item 6: basis is only for reconstructed items"),
+    ('title = "Any other business, and the date of the next meeting"\nadded_by_homeward = true',
+     'title = "Any other business, and the date of the next meeting"\nadded_by_homeward = false',
+     "agendas.toml: Steering group meeting item 6: basis is only for items with "
+     "added_by_homeward = true"),
+    ('source = "checklist: Strategic Set 1 | 000 lines 1632–1664"\n', '',
+     "agendas.toml: Strategic Set 1: needs a source (document and section), or "
+     "added_by_homeward = true with a basis"),
     ('group = "practice"\nkey = "iro"', 'group = "both"\nkey = "iro"',
      "agendas.toml: role iro: group must be one of strategic, practice"),
 ])
@@ -139,7 +157,7 @@ def test_adding_a_meeting_copies_its_agenda_and_invites_its_group(client, signed
     template = agendas.current().agenda(MeetingKind.STEERING)
     assert [i.title for i in meeting.items] == [i.title for i in template.items]
     assert [a.member_id for a in meeting.attendees] == [me.id]
-    assert "version 2026.1" in meeting.agenda_source
+    assert "version 2026.2" in meeting.agenda_source
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Suggested changes to processes and systems from the pilot group" in page
     assert "2 March 2026, 2pm to 3:30pm" in page
