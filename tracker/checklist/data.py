@@ -203,7 +203,8 @@ def parse(text: str, filename: str) -> ChecklistTemplate:
                 summary=r.text(raw, "summary", where),
                 tasks=tuple(tasks),
                 outcomes=tuple(outcomes),
-                **dict(zip(("source", "reconstructed", "basis"), r.provenance(raw, where))),
+                **dict(zip(("source", "reconstructed", "basis"), r.provenance(raw, where),
+                           strict=True)),
             )
         )
     if [p.number for p in phases] != list(range(1, len(phases) + 1)):

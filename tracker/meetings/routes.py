@@ -460,8 +460,6 @@ def add_sheet_action(meeting_id: int, member_id: int):
 @bp.get("/meetings/<int:meeting_id>/action-list")
 def action_list(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    actions = services.meeting_actions([meeting.id])[meeting.id]
-    decisions = [o for i in meeting.items for o in i.outcomes if o.kind == OutcomeKind.DECISION]
     return _action_list_page(meeting, forms.CirculateForm(meeting.group))
 
 
