@@ -140,3 +140,13 @@ def test_other_pages_that_show_content_carry_no_file_names(pages):
         pages(url)
     for meeting in _meetings():
         pages(f"{BASE}/meetings/{meeting.id}/action-list")
+
+
+def test_the_consultants_checklist_matrix_marks_homewards_tasks(runner, client, auth):
+    runner.invoke(args=["demo"])
+    auth.login("consultant@demo.example.org", demo.DEMO_PASSWORD)
+    page = client.get("/portfolio/matrix").get_data(as_text=True)
+    for task in _tasks():
+        start = page.index(f"Phase {task.phase} Task {task.number}: ")
+        row = page[start:page.index("</th>", start)]
+        assert (ADDED in row) == task.reconstructed, (task.phase, task.number)
