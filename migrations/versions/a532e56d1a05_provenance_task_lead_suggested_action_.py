@@ -172,6 +172,55 @@ TASKS = [
      'Annex 10 asks for a rolling engagement programme with opportunities for feedback; the evaluation cites briefing the Corporate Parenting Board and safeguarding and trust boards as a facilitator, and lack of buy-in from partners, courts and CAFCASS as a barrier.', True),
 ]
 
+# (phase, task, old guidance, new guidance, old lead, new lead) for the tasks whose text was
+# corrected: guidance that said more than its sources, and leads the Checklist names.
+GUIDANCE = [
+    (1, 7,
+     'Check whether families can actually get the help the Framework expects, and open discussions with commissioners early. Points to test:\n\n- whether drug and alcohol services for parents are adequate\n- whether parents lose access to parenting support once their child is looked after\n- whether children, including those leaving Section 20 accommodation, keep access to CAMHS and other services once they stop being looked after\n- whether housing is available for families preparing for a return\n\nGaps other authorities found most often: emotional and behavioural support for children, services for adolescents, direct parent–child work and adult mental health.',
+     'Check whether families can actually get the help the Framework expects, and open discussions with commissioners early. Points to test:\n\n- whether drug and alcohol services for parents are adequate\n- whether parents lose access to parenting support once their child is looked after\n- whether children, including those leaving Section 20 accommodation, keep access to CAMHS and other services once they stop being looked after\n- whether housing is available for families when a child is returning home\n\nGaps the Checklist reports in services for these families include emotional and behavioural support for children, services for adolescents, direct parent–child work and adult mental health.',
+     'Head of Service (Children in Need / Family Support)', 'Head of Service (Children in Need / Family Support)'),
+    (1, 8,
+     "The Assistant Director or Director of Children's Services should write to relevant staff explaining why the authority is adopting the Framework, what is expected of them, and how it connects with existing priorities and ways of working. Use the message to invite volunteers for the implementation team(s). Leeds's one-minute guide, circulated across its LSCB partnership, is an example (Annex 4).",
+     "The Assistant Director or Director of Children's Services should write to relevant staff explaining why the authority is adopting the Framework, what is expected of them, and how it connects with existing priorities and ways of working. Use the message to invite volunteers for the implementation team(s). Leeds's one-minute guide, circulated across its LSCB partnership, is an example (Annex 4).",
+     'Assistant Director', "Assistant Director / Director of Children's Services"),
+    (1, 9,
+     'Form the group(s) that will steer implementation and agree that they meet regularly for the whole process. At strategic level the minimum membership is:\n\n- Assistant Director\n- Heads of Service for Looked After Children and for Children in Need / Family Support, with their key managers\n- Principal Social Worker\n- Workforce development manager\n- IRO lead\n- Fostering manager\n- Data / performance manager\n\nAnnex 5 suggests others to involve at strategic and practice level. In the Bristol evaluation, strategic groups also drew in legal services, commissioners, CAFCASS and residential care managers.',
+     'Form the group(s) that will steer implementation and agree that they meet regularly for the whole process. At strategic level the minimum membership is:\n\n- Assistant Director\n- Heads of Service for Looked After Children and for Children in Need / Family Support, with their key managers\n- Principal Social Worker\n- Workforce development manager\n- IRO lead\n- Fostering manager\n- Data / performance manager\n\nAnnex 5 suggests others to involve at strategic and practice level. In the Bristol evaluation every strategic set also included a local authority legal representative, and some included CAFCASS, commissioners and the manager of residential care services.',
+     'Assistant Director', 'Assistant Director'),
+    (1, 10,
+     'Every member must read the Framework in full beforehand (allow two to three hours) and attend a briefing or training session on its rationale and on what implementing it involves. Use the first meetings to win commitment and build a shared view of how the Framework will lead to better results for children, their families and the authority. See Annex 7; in the evaluated authorities, sets of about four hours ran at least six working weeks apart, with action lists circulated within two days.',
+     "Every member must read the Framework and attend a briefing or training session on its rationale and on what implementing it involves; the Checklist's learning-set guidance says reading it takes a couple of hours. Use the first meetings to win commitment and build a shared view of how the Framework will improve outcomes for children, their families and the authority. See Annex 7. In the evaluated authorities the sets lasted about four hours and were at least six working weeks apart, and action lists were circulated within two days.",
+     'Strategic group', 'Implementation team(s)'),
+    (1, 11,
+     'Settle the operating rules before pilot cases start, so staff are clear whether and how they may use the Framework. Agree the trigger points for using it, who signs off decisions and which panels cases go to, how support steps up and down, and which team holds the case as a child moves between looked after, child in need and child protection status. A simple flow chart helps; in one authority a Head of Service led a task and finish group to produce it.',
+     "Settle the operating rules before pilot cases start, so staff are clear whether and how they may use the Framework: how cases are identified, how decisions are made, how support steps up and down, and which team holds the case as it moves on. A flow chart of the decision-making process helps; in the Checklist's example postcard, practice staff asked the strategic group for one.",
+     'Head of Service (Looked After Children)', 'Head of Service (Looked After Children)'),
+    (1, 12,
+     "Pick teams with the capacity and management support to try the Framework and report back. The Framework recommends that a second worker, who does not meet the family, writes the analytical case history and joins the decision; uncertainty over who this would be was a common barrier, so decide it now. Also decide who provides support after return, typically the child's social worker with family support workers.",
+     'Pick the teams that will use the Framework on the first cases. The Framework recommends that a second worker writes the analytical case history; uncertainty over who this would be was a barrier in the evaluated authorities, so decide it now. Also decide who supports children and parents after the return home.',
+     'Head of Service (Looked After Children)', 'Head of Service (Looked After Children)'),
+    (1, 14,
+     "Decide how, how often and by whom cases will be checked against the Framework's essential components (for example through case audit, supervision and IRO oversight). The key elements of practice include:\n\n- assessment of risk and protective factors and of parental capacity to change, using research evidence\n- an analytical chronology / case history and reflective case supervision\n- written agreements with SMART goals for parents\n- support and services before and after return, and multi-agency plans with contingencies\n- assessments for Section 20 children, including when the arrangement is ended by the parent or child\n- case outcomes tracked and reviewed",
+     "Confirm how cases will be quality assured against the Framework's essential components. The Framework slides list its key elements of practice:\n\n- assessment of risk and protective factors, and of parental capacity to change\n- use of research evidence\n- an analytical chronology / case history\n- reflective case supervision\n- relationship-based work with children and families\n- the child or young person has a trusted adult\n- written agreements and SMART goals created with parents\n- support and services for children and families before and after return (including foster and residential carers, schools and informal support)\n- multi-agency reunification plans with contingencies\n- assessments completed on Section 20 children and young people, including when the child or parent ends the arrangement\n- outcomes of cases tracked and reviewed",
+     'Head of Service (Looked After Children)', 'Head of Service (Looked After Children)'),
+    (1, 15,
+     'Identify everyone who needs to know about or take part in the pilot: frontline teams, IROs, foster and residential carers, legal services, courts and CAFCASS, schools, CAMHS and adult services. For each, consider how the Framework helps them, where resistance may come from and which channels work best. See Annex 10.',
+     'List the key stakeholders who need to be involved in the pilot stage and begin an engagement strategy. Annex 10 suggests listing all the stakeholders, thinking how the Framework could benefit each of them, where resistance may come from and how to mitigate it, and which communication methods work best, such as briefings or seminars.',
+     'Communications lead', 'Someone the strategic lead appoints, or a task and finish group'),
+    (1, 16,
+     'Barriers reported by authorities that implemented the Framework:\n\n- caseload pressure, rising referrals and staff turnover\n- uncertainty about who acts as the second worker / chronologist\n- unclear fit with existing assessments, processes and other initiatives\n- mixed messages about who may start using the Framework\n- service gaps and slow changes to contracts\n- limited buy-in from IROs, the Principal Social Worker, CAMHS, courts or CAFCASS\n\nGive each likely obstacle a named owner and a mitigation.',
+     "Anticipate obstacles and plan how to mitigate them. Barriers reported by the authorities in the evaluation:\n\n- capacity: rising referrals and caseloads, and staff turnover\n- the need to embed practice, particularly with team managers\n- unclear fit with existing assessments, processes and other initiatives\n- unclear role for the chronologist (who, when and how)\n- unclear timescales for rolling the Framework out more widely\n- helping courts and CAFCASS to understand the Framework\n- changing the commissioning of services, where contract changes take a long time\n- in some authorities, limited buy-in from IROs, the Principal Social Worker, CAMHS, children's guardians or schools",
+     'Strategic group', 'Strategic group'),
+    (2, 2,
+     "Keep a fixed cycle of review meetings for as long as implementation lasts, with a short check-in between meetings to deal with problems. Treat the pilot group's feedback as the main agenda item and agree or reject proposed changes promptly. Compare case outcomes with the indicators agreed in Phase 1 (task 4), and fix any gaps in the case data early.",
+     'Hold regular review meetings throughout implementation. Review the changes to processes or systems that the pilot group suggests, and review progress and case outcomes against the agreed outcome indicators, checking that you are getting the case data you need. Between learning sets the Checklist also asks the strategic lead to hold a mid-way review to reflect on progress, deal with problems and plan the next stages.',
+     'Strategic group', 'Strategic group'),
+    (2, 4,
+     'Ask the training or practice leads for a continuing programme, not a single event, covering briefings, mentoring and supervision support for key staff, with specific help for team managers to supervise Framework cases. Build on what the pilot has shown staff find hard (for example chronologies or written agreements). See Annex 9 for the skills involved.',
+     'Ask the training or practice leads for a continuing programme, not a single event, covering briefings, mentoring and supervision support for key staff, with specific help for team managers to supervise Framework cases. Build on what the pilot has shown staff find hard: in the evaluation, practitioners found writing chronologies took time and skill. See Annex 9 for the skills involved.',
+     'Training / practice leads', 'Training / practice leads'),
+]
+
 # (phase, position, old basis, new basis) for the outcomes whose basis changed.
 OUTCOMES = [
     (3, 1, "Evaluation finding that more work was needed to embed the Framework into everyday practice after the project (004, lines 280–285 and 2739–2744); completes Phase 2's scale-up and launch (000, lines 893–900).",
@@ -224,6 +273,17 @@ def upgrade():
         if old_basis != basis:
             op.execute(task.update().where(copy & (task.c.basis == old_basis))
                        .values(basis=basis))
+    task_text = sa.table('checklist_task', sa.column('phase', sa.Integer),
+                         sa.column('number', sa.Integer), sa.column('is_local', sa.Boolean),
+                         sa.column('guidance', sa.Text), sa.column('responsible', sa.String))
+    for phase, number, old_guidance, guidance, old_lead, lead in GUIDANCE:
+        copy = ((task_text.c.phase == phase) & (task_text.c.number == number)
+                & task_text.c.is_local.is_(False))
+        # Stored guidance may differ from the file's only by the trailing newline it kept.
+        op.execute(task_text.update().where(copy & task_text.c.guidance.in_(
+            [old_guidance, old_guidance + "\n"])).values(guidance=guidance))
+        op.execute(task_text.update().where(copy & (task_text.c.responsible == old_lead))
+                   .values(responsible=lead))
     outcome = sa.table('phase_outcome', sa.column('phase', sa.Integer),
                        sa.column('position', sa.Integer), sa.column('basis', sa.Text))
     for phase, position, old_basis, basis in OUTCOMES:
