@@ -168,11 +168,10 @@ def _parse_items(r: DataReader, raws: object, agenda: str) -> list[ItemTemplate]
         for j, prompt in enumerate(prompts, start=1):
             if not isinstance(prompt, str) or not prompt.strip():
                 raise r.fail(where, f"prompt {j} must be text that is not empty")
-        # An item of a sourced agenda is the agenda's unless it says Homeward added it.
-        added = raw.get("added_by_homeward", False)
-        basis = r.provenance(raw, where)[2] if added else r.text(raw, "basis", where, blank_ok=True)
-        if basis and not added:
-            raise r.fail(where, "basis is only for items with added_by_homeward = true")
+        # An item takes its agenda's source unless it says Homeward added it.
+        added, basis = False, ""
+        if raw.get("added_by_homeward", False) is not False or "basis" in raw:
+            _, added, basis = r.provenance(raw, where)
         for prompt in prompts:
             r.text({"prompt": prompt}, "prompt", where)
         items.append(ItemTemplate(title, tuple(p.strip() for p in prompts), added, basis))

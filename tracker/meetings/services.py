@@ -288,8 +288,10 @@ def _copy_agenda(meeting: Meeting, template: agendas.AgendaTemplate) -> None:
             prompts=list(item.prompts), reconstructed=item.reconstructed, basis=item.basis,
             version=1,
         ))
-    meeting.agenda_source = f"{template.title} ({agendas.current().title}, version " \
-                            f"{agendas.current().version})"
+    # Says whose agenda it is: the source's, cited by title, or Homeward's own.
+    whose = (f"Homeward's agenda for a {template.title.lower()}" if template.reconstructed
+             else f"{template.title}: {template.source}")
+    meeting.agenda_source = f"{whose} (agendas version {agendas.current().version})"
 
 
 def create_meeting(
