@@ -252,6 +252,30 @@ AGENDA_ITEM_BASES = [
 ]
 
 
+# (meeting kind, item title, basis): items of agendas Homeward wrote, and Practice Set 2's
+# reworded last item, which meetings made before now copied without the mark.
+HOMEWARD_ITEMS = [
+    ('midway_review', 'Progress since the last learning set',
+     "The Checklist and the Bristol evaluation describe the mid-way review (a call between the strategic lead and the NSPCC lead, between each pair of sets) but give it no agenda. These items restate its three stated purposes, plus the NSPCC lead's practice of sharing information with participants between sets."),
+    ('midway_review', 'Problems, and how to deal with them',
+     "The Checklist and the Bristol evaluation describe the mid-way review (a call between the strategic lead and the NSPCC lead, between each pair of sets) but give it no agenda. These items restate its three stated purposes, plus the NSPCC lead's practice of sharing information with participants between sets."),
+    ('midway_review', 'Planning the next stages and the next set',
+     "The Checklist and the Bristol evaluation describe the mid-way review (a call between the strategic lead and the NSPCC lead, between each pair of sets) but give it no agenda. These items restate its three stated purposes, plus the NSPCC lead's practice of sharing information with participants between sets."),
+    ('midway_review', 'Information to share with participants before the next set',
+     "The Checklist and the Bristol evaluation describe the mid-way review (a call between the strategic lead and the NSPCC lead, between each pair of sets) but give it no agenda. These items restate its three stated purposes, plus the NSPCC lead's practice of sharing information with participants between sets."),
+    ('task_and_finish', "The group's task, and what finished will look like",
+     "The Checklist and the Bristol evaluation mention task and finish groups (one set up from a practice group's request; several carrying work on after the last learning sets) but give no agenda. These items are the usual shape of such a meeting."),
+    ('task_and_finish', 'Progress since the last meeting',
+     "The Checklist and the Bristol evaluation mention task and finish groups (one set up from a practice group's request; several carrying work on after the last learning sets) but give no agenda. These items are the usual shape of such a meeting."),
+    ('task_and_finish', 'Barriers, and decisions needed from the steering group',
+     "The Checklist and the Bristol evaluation mention task and finish groups (one set up from a practice group's request; several carrying work on after the last learning sets) but give no agenda. These items are the usual shape of such a meeting."),
+    ('task_and_finish', 'Actions, and the next meeting',
+     "The Checklist and the Bristol evaluation mention task and finish groups (one set up from a practice group's request; several carrying work on after the last learning sets) but give no agenda. These items are the usual shape of such a meeting."),
+    ('practice_set', 'Individual and group actions, and the postcard to the strategic group',
+     "The Checklist's agenda reads 'Individual and group actions + postcard to practice group'. A practice set writes its postcard to the strategic group, so Homeward changed the wording."),
+]
+
+
 def upgrade():
     with op.batch_alter_table('checklist_task', schema=None) as batch_op:
         batch_op.add_column(sa.Column('responsible_suggested', sa.Boolean(), nullable=False,
@@ -294,6 +318,16 @@ def upgrade():
     item = sa.table('agenda_item', sa.column('basis', sa.Text))
     for old_basis, basis in AGENDA_ITEM_BASES:
         op.execute(item.update().where(item.c.basis == old_basis).values(basis=basis))
+    marked = sa.table('agenda_item', sa.column('meeting_id', sa.Integer),
+                      sa.column('title', sa.String), sa.column('reconstructed', sa.Boolean),
+                      sa.column('basis', sa.Text))
+    meeting = sa.table('meeting', sa.column('id', sa.Integer), sa.column('kind', sa.String))
+    for kind, title, basis in HOMEWARD_ITEMS:
+        of_kind = sa.select(meeting.c.id).where(meeting.c.kind == kind).scalar_subquery()
+        op.execute(marked.update()
+                   .where(marked.c.meeting_id.in_(of_kind), marked.c.title == title,
+                          marked.c.reconstructed.is_(False))
+                   .values(reconstructed=True, basis=basis))
 
 
 def downgrade():
