@@ -660,6 +660,20 @@ def test_an_action_list_is_due_within_two_days_or_two_working_days_if_chosen_loc
     assert services.circulation_overdue(programme, today) == []
 
 
+def test_the_weekly_digest_counts_the_days_as_the_authority_chose(programme, authority):
+    _held(_meeting(programme, day=date(2026, 4, 2)))
+
+    def late_on(today):
+        sections = services._digest_meetings([programme.id], {programme.id: authority}, today)
+        return [text for text, _ in sections[programme.id][1].lines]
+
+    assert late_on(date(2026, 4, 7))  # two days: due Saturday 4 April
+    programme.action_list_working_days = True
+    db.session.commit()
+    assert late_on(date(2026, 4, 7)) == []  # two working days: due Wednesday 8 April
+    assert late_on(date(2026, 4, 9))
+
+
 def test_the_pages_say_whose_rule_the_deadline_is(client, signed_in, programme):
     signed_in(Role.LEAD)
     meeting = _held(_meeting(programme, day=date(2026, 4, 2)))

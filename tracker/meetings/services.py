@@ -1043,6 +1043,10 @@ def _digest_meetings(programme_ids, authorities, today):
     """Learning sets in the next fortnight, and held meetings whose action list has not gone."""
     coming: dict[int, list] = defaultdict(list)
     late: dict[int, list] = defaultdict(list)
+    # Authorities that count the two days as working days (a local setting).
+    working_days = set(db.session.execute(
+        select(Programme.id).where(Programme.id.in_(programme_ids),
+                                   Programme.action_list_working_days.is_(True))).scalars())
     for meeting in db.session.execute(
         select(Meeting).where(
             Meeting.programme_id.in_(programme_ids),
@@ -1059,7 +1063,7 @@ def _digest_meetings(programme_ids, authorities, today):
                 f"{meeting.title} ({clock.format_date(meeting.day)})",
                 outbox.external_url("meetings.meeting", authority_slug=slug,
                                     meeting_id=meeting.id)))
-        elif circulation_is_overdue(meeting, today):
+        elif circulation_is_overdue(meeting, today, meeting.programme_id in working_days):
             late[meeting.programme_id].append((
                 f"{meeting.title}, held {clock.format_date(meeting.day)}",
                 outbox.external_url("meetings.action_list", authority_slug=slug,
