@@ -79,10 +79,10 @@ def test_overview_shows_progress_per_phase(client, signed_in, programme):
     assert "Current phase" in page
 
 
-def test_phase_page_lists_tasks_outcomes_and_marks_reconstructed(client, signed_in, programme):
+def test_phase_page_lists_tasks_outcomes_and_marks_homewards(client, signed_in, programme):
     signed_in(Role.CHAMPION)
     page = client.get(f"{BASE}/phase/1").get_data(as_text=True)
-    assert "Task 16:" in page and "Reconstructed" in page
+    assert "Task 16:" in page and "Added by Homeward" in page
     assert "By the end of Phase 1" in page
     assert "Mark achieved" not in page  # champions read only
 
@@ -91,7 +91,9 @@ def test_task_page_shows_guidance_source_and_basis(client, signed_in, programme)
     signed_in(Role.OBSERVER)
     task = _task(programme, 1, 2)
     page = client.get(f"{BASE}/tasks/{task.id}").get_data(as_text=True)
-    assert "Reconstructed task." in page and "Basis:" in page
+    assert "Added by Homeward" in page and "Basis:" in page
+    assert "Drawn from" in page and "NSPCC Implementation Checklist: By the end of Phase 1" in page
+    assert "Suggested by Homeward" in page
     assert "Update this task" not in page
 
 

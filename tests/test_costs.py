@@ -276,7 +276,7 @@ def test_report_macros_render_the_chosen_scenario_and_the_outcome_figures(app, p
         empty = render_template_string(
             '{% from "costs/_macros.html" import cost_scenario %}{{ cost_scenario(none) }}')
     assert "Cost scenario: Our figures" in html and "£2,218,104" in html
-    assert "4 of 20 (20%) in 2025–26 Q1. National rate 20%." in html
+    assert "4 of 20 (20%) in 2025–26 Q1. National rate within one year 20% (Home again)." in html
     assert "No cost scenario has been chosen for the report." in empty
 
 

@@ -93,6 +93,20 @@ def test_every_seed_agenda_is_in_the_data_with_its_questions():
     ]
 
 
+def test_practice_set_3_keeps_its_last_item():
+    items = agendas.load().agenda(MeetingKind.PRACTICE_SET, 3).items
+    assert items[-1].title == "Actions for the next three months"
+    assert not any(i.reconstructed for i in items)
+
+
+def test_every_item_of_an_agenda_homeward_wrote_is_marked_as_homewards():
+    data = agendas.load()
+    for kind in (MeetingKind.MIDWAY_REVIEW, MeetingKind.TASK_AND_FINISH):
+        assert all(i.reconstructed and i.basis for i in data.agenda(kind).items)
+    changed = data.agenda(MeetingKind.PRACTICE_SET, 2).items[-1]
+    assert changed.reconstructed and "postcard to practice group" in changed.basis
+
+
 @pytest.mark.parametrize("old, new, message", [
     ('title = "What research tells us about poor outcomes for children"', 'title = ""',
      "agendas.toml: Strategic Set 1 item 3: title is empty"),
@@ -102,9 +116,13 @@ def test_every_seed_agenda_is_in_the_data_with_its_questions():
      "agendas.toml: agenda #9: kind 'midway_call' is not one of"),
     ('title = "Conclusions"', 'title = "Conclusions"\nprompts = "Why?"',
      "agendas.toml: Practice Set 3 item 6: prompts must be a list of questions"),
-    ('title = "Any other business, and the date of the next meeting"\nreconstructed = true',
-     'title = "Any other business, and the date of the next meeting"\nreconstructed = false',
-     "agendas.toml: Steering group meeting item 6: basis is only for reconstructed items"),
+    ('title = "Any other business, and the date of the next meeting"\nadded_by_homeward = true',
+     'title = "Any other business, and the date of the next meeting"\nadded_by_homeward = false',
+     "agendas.toml: Steering group meeting item 6: basis is only for items with "
+     "added_by_homeward = true"),
+    ('source = "checklist: Strategic Set 1 | 000 lines 1632–1664"\n', '',
+     "agendas.toml: Strategic Set 1: needs a source (document and section), or "
+     "added_by_homeward = true with a basis"),
     ('group = "practice"\nkey = "iro"', 'group = "both"\nkey = "iro"',
      "agendas.toml: role iro: group must be one of strategic, practice"),
 ])
@@ -140,7 +158,7 @@ def test_adding_a_meeting_copies_its_agenda_and_invites_its_group(client, signed
     template = agendas.current().agenda(MeetingKind.STEERING)
     assert [i.title for i in meeting.items] == [i.title for i in template.items]
     assert [a.member_id for a in meeting.attendees] == [me.id]
-    assert "version 2026.1" in meeting.agenda_source
+    assert "version 2026.2" in meeting.agenda_source
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Suggested changes to processes and systems from the pilot group" in page
     assert "2 March 2026, 2pm to 3:30pm" in page
@@ -568,18 +586,25 @@ def test_circulating_the_action_list_records_who_and_when(client, signed_in, pro
     db.session.commit()
     page = client.get(f"{BASE}/meetings/{meeting.id}/action-list").get_data(as_text=True)
     assert "Chase the data" in page and "12 March 2026" in page
-    client.post(f"{BASE}/meetings/{meeting.id}/circulate")
+    client.post(f"{BASE}/meetings/{meeting.id}/circulate", data={"to": "both"})
     db.session.refresh(meeting)
     assert meeting.circulated_at is None  # not held yet
     _held(meeting)
-    assert client.post(f"{BASE}/meetings/{meeting.id}/circulate").status_code == 302
+    response = client.post(f"{BASE}/meetings/{meeting.id}/circulate")
+    assert response.status_code == 400
+    assert "Choose who to send the action list to" in form_errors(response.get_data(as_text=True))
+    assert client.post(f"{BASE}/meetings/{meeting.id}/circulate",
+                       data={"to": "both"}).status_code == 302
     db.session.refresh(meeting)
     assert meeting.circulated_by_id == steering.id and meeting.circulated_at is not None
     page = client.get(f"{BASE}/meetings/{meeting.id}/action-list").get_data(as_text=True)
-    assert "Circulated to the group on" in page
+    assert "Circulated on" in page
 
 
-def test_circulating_emails_the_group_through_the_outbox(client, signed_in, programme, member):
+def test_circulating_emails_the_chosen_groups_through_the_outbox(client, signed_in, programme,
+                                                                  member, monkeypatch):
+    from datetime import datetime
+
     from tracker.models import OutboxMessage
 
     steering = signed_in(Role.STEERING)
@@ -594,27 +619,80 @@ def test_circulating_emails_the_group_through_the_outbox(client, signed_in, prog
     services.add_outcome(meeting.items[1], kind=OutcomeKind.ACTION, text="Chase the data",
                          actor=None, owner_name="Helen", due_date=PAST + timedelta(10))
     db.session.commit()
-    response = client.post(f"{BASE}/meetings/{meeting.id}/circulate", follow_redirects=True)
-    assert "has gone to 1 member of the group" in response.get_data(as_text=True)
+    page = client.get(f"{BASE}/meetings/{meeting.id}/action-list").get_data(as_text=True)
+    assert 'value="both" checked' in page  # the evaluation's practice: both groups
+    response = client.post(f"{BASE}/meetings/{meeting.id}/circulate",
+                           data={"to": "meeting_group"}, follow_redirects=True)
+    assert "has gone to 1 member of the strategic group" in response.get_data(as_text=True)
     messages = db.session.execute(select(OutboxMessage)).scalars().all()
     assert [m.to_address for m in messages] == [steering.email]
     assert "Chase the data" in messages[0].body_text and "Helen" in messages[0].body_text
     assert messages[0].subject.startswith("Action list:")
+    # Each sending is its own message: a later time makes a new key.
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 23, 12, 0))
+    response = client.post(f"{BASE}/meetings/{meeting.id}/circulate",
+                           data={"to": "other_group"}, follow_redirects=True)
+    assert "has gone to 1 member of the practice group" in response.get_data(as_text=True)
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 23, 12, 5))
+    response = client.post(f"{BASE}/meetings/{meeting.id}/circulate", data={"to": "both"},
+                           follow_redirects=True)
+    assert ("has gone to 2 members of the strategic group and practice group"
+            in response.get_data(as_text=True))
 
 
-@pytest.mark.parametrize("today, overdue", [
-    (date(2026, 3, 6), False),   # Friday, the day itself
-    (date(2026, 3, 10), False),  # Tuesday: two working days on
-    (date(2026, 3, 11), True),   # Wednesday: three
+@pytest.mark.parametrize("working_days, today, overdue", [
+    (False, date(2026, 4, 2), False),  # Thursday, the day itself
+    (False, date(2026, 4, 4), False),  # Saturday: two days on, the Framework's deadline
+    (False, date(2026, 4, 5), True),   # Sunday: three
+    (True, date(2026, 4, 7), False),   # local setting: Good Friday and Easter Monday not counted
+    (True, date(2026, 4, 8), False),   # Wednesday: the second working day
+    (True, date(2026, 4, 9), True),
 ])
-def test_an_action_list_is_overdue_after_two_working_days(programme, today, overdue):
-    friday = _held(_meeting(programme, day=date(2026, 3, 6)), today=today)
-    _held(_meeting(programme, MeetingKind.MIDWAY_REVIEW, day=date(2026, 3, 2)), today=today)
-    assert services.circulation_due_by(friday) == date(2026, 3, 10)
+def test_an_action_list_is_due_within_two_days_or_two_working_days_if_chosen_locally(
+        programme, working_days, today, overdue):
+    programme.action_list_working_days = working_days
+    thursday = _held(_meeting(programme, day=date(2026, 4, 2)), today=today)
+    _held(_meeting(programme, MeetingKind.MIDWAY_REVIEW, day=date(2026, 3, 30)), today=today)
+    assert services.circulation_due_by(thursday, working_days) == (
+        date(2026, 4, 8) if working_days else date(2026, 4, 4))
     assert [m.id for m in services.circulation_overdue(programme, today)] == (
-        [friday.id] if overdue else [])
-    services.circulate(friday, None)
+        [thursday.id] if overdue else [])
+    services.circulate(thursday, None)
     assert services.circulation_overdue(programme, today) == []
+
+
+def test_the_weekly_digest_counts_the_days_as_the_authority_chose(programme, authority):
+    _held(_meeting(programme, day=date(2026, 4, 2)))
+
+    def late_on(today):
+        sections = services.digest_meetings([programme.id], {programme.id: authority}, today)
+        return [text for text, _ in sections[programme.id][1].lines]
+
+    assert late_on(date(2026, 4, 7))  # two days: due Saturday 4 April
+    programme.action_list_working_days = True
+    db.session.commit()
+    assert late_on(date(2026, 4, 7)) == []  # two working days: due Wednesday 8 April
+    assert late_on(date(2026, 4, 9))
+
+
+def test_the_pages_say_whose_rule_the_deadline_is(client, signed_in, programme):
+    signed_in(Role.LEAD)
+    meeting = _held(_meeting(programme, day=date(2026, 4, 2)))
+    page = client.get(f"{BASE}/meetings/{meeting.id}/action-list").get_data(as_text=True)
+    assert "4 April 2026, within two days of the meeting, as the Framework asks" in page
+    assert "working days" not in page
+    response = client.post(f"{BASE}/meetings/circulation-rule", data={"rule": "working_days"})
+    assert response.status_code == 302 and programme.action_list_working_days
+    page = client.get(f"{BASE}/meetings/{meeting.id}/action-list").get_data(as_text=True)
+    assert ("8 April 2026, within two working days of the meeting (a local setting of this "
+            "authority)") in page
+
+
+def test_only_meeting_managers_change_the_local_deadline_rule(client, signed_in, programme):
+    signed_in(Role.OBSERVER)
+    assert client.post(f"{BASE}/meetings/circulation-rule",
+                       data={"rule": "working_days"}).status_code == 403
+    assert not programme.action_list_working_days
 
 
 def test_the_dashboard_shows_the_next_set_and_late_action_lists(client, signed_in, programme):

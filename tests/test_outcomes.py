@@ -212,8 +212,14 @@ def test_periods_are_written_as_runs():
 def test_the_shipped_tracking_questions_load():
     guide = questions.load()
     assert {b.key: b.percent for b in guide.benchmarks.values()} == {
-        "reentry_3_months": 12, "reentry_12_months": 20}
-    assert "001_986c4d1aad8a2233.txt lines 155–157" in guide.benchmarks["reentry_3_months"].source
+        "reentry_3_months": 12, "reentry_12_months": 20, "reentry_5_years": 30,
+        "reentry_6_years": 35, "breakdown_2_years_study": 47}
+    assert guide.benchmarks["reentry_3_months"].source == (
+        "Home again (national survey), national rates of re-entry to care after reunification")
+    characteristics = next(q for s in guide.sections for q in s.questions
+                           if q.key == "characteristics")
+    assert characteristics.answered_by == ("framework",)
+    assert any(p.startswith("Legal status") for p in characteristics.not_yet_answered)
     for chart in ("returns", "reentry", "framework"):
         assert guide.for_chart(chart), chart
     assert [q.key for s in guide.unanswered() for q in s.questions] == [
@@ -233,7 +239,10 @@ GOOD = questions.CHECKLISTS_DIR.joinpath(questions.QUESTIONS_FILE).read_text(enc
     (lambda t: t.replace('text = "How long will you track', 'txt = "How long will you track'),
      "section beyond_stability, question #1: unknown key(s) txt"),
     (lambda t: t.replace('key = "reentry_3_months"', 'key = "reentry_6_months"'),
-     "benchmark reentry_6_months: unknown benchmark"),
+     "benchmarks: missing reentry_3_months"),
+    (lambda t: t.replace('source = "checklist: Annex 2, ongoing tracking | 000 lines 1210–1245"\n',
+                         ""),
+     "section stability: needs a source (document and section), or added_by_homeward = true"),
     (lambda t: t + "\n[oops", "not valid TOML"),
 ])
 def test_bad_question_files_name_the_file_the_item_and_the_problem(change, message):

@@ -98,11 +98,14 @@ def demo(reset: bool) -> None:
 
 @click.command("check-checklists")
 def check_checklists() -> None:
-    """Validate the data files in checklists/: the Checklist, the agendas, Annex 2's questions."""
+    """Validate the data files in checklists/: the sources, the Checklist, the agendas, Annex 2's
+    questions. Every item must say where it comes from (a source, or added by Homeward)."""
+    from tracker.checklist import sources
     from tracker.meetings import agendas
     from tracker.outcomes import questions
 
     try:
+        documents = sources.load()
         template = data.load()
         agenda_set = agendas.load()
         questions.load()
@@ -115,6 +118,7 @@ def check_checklists() -> None:
     )
     click.echo(f"Learning-set and meeting agendas: {len(agenda_set.agendas)} agendas: valid")
     click.echo("Annex 2 tracking questions: valid")
+    click.echo(f"Sources: {len(documents)} documents: valid")
 
 
 @click.command("scheduler")

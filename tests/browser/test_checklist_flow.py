@@ -43,6 +43,12 @@ def test_lead_updates_a_checklist_task(page):
     page.get_by_role("link", name=re.compile(r"^Task 5:")).click()
     expect(page.locator("h1")).to_contain_text("Task 5:")
     assert_accessible(page, "checklist-task")
+    expect(page.locator("#about-task").locator("..")).to_contain_text("Suggested by Homeward")
+    page.get_by_role("link", name="About the sources").click()
+    expect(page.locator("h1")).to_have_text("Sources")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Home again")
+    assert_accessible(page, "sources")
+    page.go_back()
 
     page.get_by_role("button", name="Update this task").click()
     page.get_by_label("In progress").check()

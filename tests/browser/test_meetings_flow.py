@@ -103,7 +103,7 @@ def test_steering_member_records_attendance_minutes_and_an_action(page):
 
     page.get_by_role("link", name="See and print the action list").click()
     expect(page.locator("table")).to_contain_text("Rachel Green")
-    page.click("button:has-text('Circulate the action list to the group')")
+    page.click("button:has-text('Circulate the action list')")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("has gone to")
     assert_accessible(page, "meeting-action-list")
     page.goto("/a/demo/")

@@ -5,20 +5,29 @@ Errors name the file, the item and the problem, so whoever edits the data can fi
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
 CHECKLISTS_DIR = Path(__file__).resolve().parents[2] / "checklists"
 CHECKLIST_FILE = "implementation_checklist.toml"
 T = TypeVar("T")
+# What only maintainers should see: a seed file's name, or a line reference. Text users read
+# must not carry them; they belong after the "|" of a `source`.
+MAINTAINER_ONLY = re.compile(r"\b\d{3}_[0-9a-f]{6,}|\blines? \d|\(\d{3}, |\bseeds?\b", re.IGNORECASE)
 
 
 class ChecklistError(ValueError):
     """A checklist data file is not valid."""
 
+
+# Throughout, `reconstructed` means "added by Homeward" (added_by_homeward in the data files):
+# not in the surviving sources, with a `basis` saying what Homeward built it from; `source` is
+# the citation readers see.
 
 @dataclass(frozen=True)
 class Annex:
@@ -45,11 +54,14 @@ class TaskTemplate:
     reconstructed: bool
     basis: str
     subpoints: tuple[SubPoint, ...]
+    # "Usually led by" is Homeward's suggestion unless the source names who leads.
+    responsible_suggested: bool
 
 
 @dataclass(frozen=True)
 class OutcomeTemplate:
     text: str
+    source: str
     reconstructed: bool
     basis: str
 
@@ -62,6 +74,10 @@ class PhaseTemplate:
     summary: str
     tasks: tuple[TaskTemplate, ...]
     outcomes: tuple[OutcomeTemplate, ...]
+    # The phase's name and summary (and for Phase 3 its existence) are Homeward's.
+    source: str
+    reconstructed: bool
+    basis: str
 
 
 @dataclass(frozen=True)
@@ -98,12 +114,17 @@ class DataReader:
             raise self.fail(where, f"missing {', '.join(sorted(missing))}")
         return data
 
-    def text(self, data: dict, key: str, where: str, *, blank_ok: bool = False) -> str:
+    def text(self, data: dict, key: str, where: str, *, blank_ok: bool = False,
+             for_readers: bool = True) -> str:
         value = data.get(key, "")
         if not isinstance(value, str):
             raise self.fail(where, f"{key} must be text")
         if not blank_ok and not value.strip():
             raise self.fail(where, f"{key} is empty")
+        found = MAINTAINER_ONLY.search(value) if for_readers else None
+        if found:
+            raise self.fail(where, f"{key} shows users {found.group(0)!r}: seed file names and "
+                                   "line references go in `source`, after the '|'")
         return value.strip()
 
     def integer(self, data: dict, key: str, where: str) -> int:
@@ -112,16 +133,32 @@ class DataReader:
             raise self.fail(where, f"{key} must be a whole number from 1")
         return value
 
-    def reconstruction(self, data: dict, where: str) -> tuple[bool, str]:
-        reconstructed = data.get("reconstructed", False)
-        if not isinstance(reconstructed, bool):
-            raise self.fail(where, "reconstructed must be true or false")
+    def provenance(self, data: dict, where: str) -> tuple[str, bool, str]:
+        """Where an item comes from, as (citation, added by Homeward, basis). Every item has a
+        `source` (one reference or a list), or added_by_homeward = true with a `basis`."""
+        added = data.get("added_by_homeward", False)
+        if not isinstance(added, bool):
+            raise self.fail(where, "added_by_homeward must be true or false")
         basis = self.text(data, "basis", where, blank_ok=True)
-        if reconstructed and not basis:
-            raise self.fail(where, "reconstructed items need a basis saying what they came from")
-        if basis and not reconstructed:
-            raise self.fail(where, "basis is only for reconstructed items")
-        return reconstructed, basis
+        if added and not basis:
+            raise self.fail(where, "items added by Homeward need a basis saying what they came from")
+        if basis and not added:
+            raise self.fail(where, "basis is only for items with added_by_homeward = true")
+        refs = data.get("source", [])
+        if isinstance(refs, str):
+            refs = [refs]
+        if not isinstance(refs, list) or not all(isinstance(ref, str) for ref in refs):
+            raise self.fail(where, "source must be a reference or a list of references")
+        if not refs and not added:
+            raise self.fail(where, "needs a source (document and section), or "
+                                   "added_by_homeward = true with a basis")
+        # Imported here: the sources module reads its own file with this reader.
+        from tracker.checklist import sources
+
+        try:
+            return sources.cite(refs), added, basis
+        except ValueError as exc:
+            raise self.fail(where, str(exc)) from exc
 
 
 def parse(text: str, filename: str) -> ChecklistTemplate:
@@ -136,17 +173,18 @@ def parse(text: str, filename: str) -> ChecklistTemplate:
     annexes: dict[int, Annex] = {}
     for i, raw in enumerate(data["annexes"], start=1):
         where = f"annex #{i}"
-        r.table(raw, where, {"number", "title"}, {"reconstructed", "basis"})
+        r.table(raw, where, {"number", "title"}, PROVENANCE)
         number = r.integer(raw, "number", where)
         where = f"Annex {number}"
         if number in annexes:
             raise r.fail(where, "duplicate annex number")
-        annexes[number] = Annex(number, r.text(raw, "title", where), *r.reconstruction(raw, where))
+        _, added, basis = r.provenance(raw, where)
+        annexes[number] = Annex(number, r.text(raw, "title", where), added, basis)
 
     phases: list[PhaseTemplate] = []
     for i, raw in enumerate(data["phases"], start=1):
         where = f"phase #{i}"
-        r.table(raw, where, {"number", "key", "title", "summary", "tasks", "outcomes"}, set())
+        r.table(raw, where, {"number", "key", "title", "summary", "tasks", "outcomes"}, PROVENANCE)
         number = r.integer(raw, "number", where)
         where = f"Phase {number}"
         if any(p.number == number for p in phases):
@@ -155,8 +193,8 @@ def parse(text: str, filename: str) -> ChecklistTemplate:
         outcomes = []
         for j, out in enumerate(raw["outcomes"], start=1):
             owhere = f"{where} outcome {j}"
-            r.table(out, owhere, {"text"}, {"reconstructed", "basis"})
-            outcomes.append(OutcomeTemplate(r.text(out, "text", owhere), *r.reconstruction(out, owhere)))
+            r.table(out, owhere, {"text"}, PROVENANCE)
+            outcomes.append(OutcomeTemplate(r.text(out, "text", owhere), *r.provenance(out, owhere)))
         phases.append(
             PhaseTemplate(
                 number=number,
@@ -165,6 +203,8 @@ def parse(text: str, filename: str) -> ChecklistTemplate:
                 summary=r.text(raw, "summary", where),
                 tasks=tuple(tasks),
                 outcomes=tuple(outcomes),
+                **dict(zip(("source", "reconstructed", "basis"), r.provenance(raw, where),
+                           strict=True)),
             )
         )
     if [p.number for p in phases] != list(range(1, len(phases) + 1)):
@@ -174,14 +214,15 @@ def parse(text: str, filename: str) -> ChecklistTemplate:
         key=r.text(head, "key", "[template]"),
         version=r.text(head, "version", "[template]"),
         title=r.text(head, "title", "[template]"),
-        source=r.text(head, "source", "[template]"),
+        source=r.provenance(head, "[template]")[0],
         annexes=annexes,
         phases=tuple(phases),
     )
 
 
-_TASK_REQUIRED = {"number", "title", "responsible", "annexes", "guidance", "source"}
-_TASK_OPTIONAL = {"reconstructed", "basis", "subpoints"}
+PROVENANCE = {"source", "added_by_homeward", "basis"}
+_TASK_REQUIRED = {"number", "title", "responsible", "annexes", "guidance"}
+_TASK_OPTIONAL = PROVENANCE | {"subpoints", "responsible_source"}
 
 
 def _parse_tasks(r: DataReader, raws: list, phase_where: str, annexes: dict) -> list[TaskTemplate]:
@@ -207,6 +248,9 @@ def _parse_tasks(r: DataReader, raws: list, phase_where: str, annexes: dict) -> 
             if any(s.letter == letter for s in subpoints):
                 raise r.fail(where, f"duplicate sub-point {letter}")
             subpoints.append(SubPoint(letter, r.text(sub, "text", f"{where} sub-point {letter}")))
+        source, added, basis = r.provenance(raw, where)
+        if "responsible_source" in raw:
+            r.provenance({"source": raw["responsible_source"]}, f"{where} responsible_source")
         tasks.append(
             TaskTemplate(
                 number=number,
@@ -214,10 +258,11 @@ def _parse_tasks(r: DataReader, raws: list, phase_where: str, annexes: dict) -> 
                 responsible=r.text(raw, "responsible", where),
                 annexes=tuple(refs),
                 guidance=r.text(raw, "guidance", where),
-                source=r.text(raw, "source", where),
-                reconstructed=r.reconstruction(raw, where)[0],
-                basis=r.reconstruction(raw, where)[1],
+                source=source,
+                reconstructed=added,
+                basis=basis,
                 subpoints=tuple(subpoints),
+                responsible_suggested="responsible_source" not in raw,
             )
         )
     return tasks
@@ -234,3 +279,9 @@ def read_data_file(path: Path, parse_text: Callable[[str, str], T]) -> T:
 
 def load(path: Path | None = None) -> ChecklistTemplate:
     return read_data_file(path or CHECKLISTS_DIR / CHECKLIST_FILE, parse)
+
+
+@lru_cache(maxsize=1)
+def current() -> ChecklistTemplate:
+    """The Checklist as the app ships it, read once per process."""
+    return load()

@@ -44,7 +44,8 @@ def overview():
     form = CurrentPhaseForm(phase=g.programme.current_phase)
     progress = services.phase_progress(g.programme)
     form.phase.choices = choices((p.number, f"Phase {p.number}: {p.title}") for p in progress)
-    return render_template("checklist/overview.html", progress=progress, phase_form=form)
+    return render_template("checklist/overview.html", progress=progress, phase_form=form,
+                           phase_notes=services.phase_provenance())
 
 
 @bp.post("/current-phase")
@@ -58,7 +59,8 @@ def set_current_phase():
         db.session.commit()
         flash(f"The programme is now in Phase {form.phase.data}.", "success")
         return redirect(url_for(".overview"))
-    return render_template("checklist/overview.html", progress=progress, phase_form=form), 400
+    return render_template("checklist/overview.html", progress=progress, phase_form=form,
+                           phase_notes=services.phase_provenance()), 400
 
 
 @bp.get("/phase/<int:number>")
@@ -73,6 +75,7 @@ def phase(number: int):
         rags=services.task_rags(tasks),
         outcomes=services.phase_outcomes(g.programme, number),
         progress=progress,
+        phase_note=services.phase_provenance().get(number),
     )
 
 

@@ -89,6 +89,7 @@ def create_programme(
                     title=task.title,
                     guidance=task.guidance,
                     responsible=task.responsible,
+                    responsible_suggested=task.responsible_suggested,
                     annexes=[
                         {"number": n, "title": template.annexes[n].title,
                          "reconstructed": template.annexes[n].reconstructed}
@@ -144,6 +145,12 @@ class PhaseProgress:
     def done_percent(self) -> int:
         """Done as a share of the tasks that apply: not-applicable tasks are not owed."""
         return round(100 * self.counts[TaskStatus.DONE] / self.applicable) if self.applicable else 0
+
+
+def phase_provenance() -> dict[int, str]:
+    """Why each phase's name (and for Phase 3 the phase itself) is Homeward's, by number. The
+    programme keeps its copy of the names; the marks come from the shipped Checklist."""
+    return {p.number: p.basis for p in data.current().phases if p.reconstructed}
 
 
 def phase_progress(programme: Programme) -> list[PhaseProgress]:

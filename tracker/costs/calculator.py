@@ -45,7 +45,9 @@ class CostInputs:
 DEFAULTS = CostInputs(probability=Decimal(47), returning=80, reentry_cost=Decimal(61614),
                       support_cost=Decimal(5627))
 
-# Table 2's rows and columns; Table 3 uses the same rows (the seed's stops at 200).
+# Table 2's rows and columns; Table 3 uses the same rows, but the slides' Table 3 stops at 200:
+# rows beyond it are Homeward's, worked out with the same formula, and marked so.
+TABLE_3_LAST_ROW = 200
 GRID_RETURNING: tuple[int, ...] = (*range(10, 101, 10), *range(120, 301, 20))
 GRID_PROBABILITIES: tuple[Decimal, ...] = tuple(
     Decimal(p) for p in (30, 35, 40, 45, 47, 50, 55, 60, 65))
@@ -150,6 +152,11 @@ class BreakevenRow:
     @property
     def breakeven_children(self) -> int:
         return whole_children(self.breakeven)
+
+    @property
+    def beyond_the_slides(self) -> bool:
+        """A row the slides' Table 3 does not have: Homeward computed it."""
+        return self.returning > TABLE_3_LAST_ROW
 
 
 def breakeven_grid(support_cost: Decimal, reentry_cost: Decimal, *,

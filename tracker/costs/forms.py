@@ -52,9 +52,12 @@ class CalculatorForm(FlaskForm):
 
     probability = FigureField(
         "Probability of re-entering care", lambda t: services.parse_percent(t, PROBABILITY),
-        description="The share of children returning home who come back into care. Research "
-                    "puts it at 47% (Farmer and others, 2011); use your own from your data or "
-                    "an audit of cases.")
+        description="The share of returns home you expect to break down, bringing the child back "
+                    "into care. The NSPCC's spreadsheet starts from 47%: in one study (Farmer and "
+                    "others, 2011) 47% of returns home broke down within two years. It is not a "
+                    "national rate: nationally 20% of children re-enter care within one year of "
+                    "returning home (Home again). Use your own from your data or an audit of "
+                    "cases.")
     returning = FigureField(
         "Number of children returning home in a year",
         lambda t: services.parse_children(t, RETURNING),
@@ -63,14 +66,15 @@ class CalculatorForm(FlaskForm):
         "Cost of a year of re-entry to care, per child",
         lambda t: services.parse_money(t, REENTRY, above_zero=True),
         show=lambda d: format_money(d, pence=True, symbol=False),
-        description="Social work, decisions, placement and legal costs. The national average "
-                    "is £61,614 (Holmes, 2014).")
+        description="Social work, decisions, placement and legal costs. The Checklist's Annex 3 "
+                    "uses £61,614 a year (Holmes, 2014).")
     support_cost = FigureField(
         "Average cost of support per family on return home",
         lambda t: services.parse_money(t, SUPPORT),
         show=lambda d: format_money(d, pence=True, symbol=False),
-        description="A package of support and services for the child and family. The national "
-                    "average is £5,627 (Holmes, 2014); some of it you may already provide.")
+        description="A package of support and services for the child and family. The Checklist's "
+                    "Annex 3 uses an average of £5,627 (Holmes, 2014); some of it you may already "
+                    "provide.")
 
     def inputs(self) -> calc.CostInputs:
         return calc.CostInputs(self.probability.data, self.returning.data,

@@ -55,6 +55,15 @@ def calendar_feed(token: str):
                              "Cache-Control": "private, max-age=900"})
 
 
+@bp.get("/sources")
+@login_required
+def sources():
+    """The published documents Homeward's content cites, with their full titles and publishers."""
+    from tracker.checklist import sources as documents
+
+    return render_template("main/sources.html", documents=documents.current().values())
+
+
 @bp.get("/healthz")
 def health():
     db.session.execute(text("SELECT 1"))
@@ -69,6 +78,7 @@ def dashboard():
         board=services.dashboard(g.programme),
         mine=services.my_open_actions(g.programme, current_user),
         meetings=meeting_services.dashboard(g.programme),
+        circulation_rule=meeting_services.circulation_rule(g.programme),
         engagements_due=stakeholder_services.due_engagements(g.programme),
         postcards=postcard_services.dashboard(g.programme),
     )

@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from tracker.checklist.data import CHECKLISTS_DIR, ChecklistError, DataReader, read_data_file
+from tracker.checklist.data import (
+    CHECKLISTS_DIR,
+    PROVENANCE,
+    ChecklistError,
+    DataReader,
+    read_data_file,
+)
 from tracker.models.meetings import GroupKind, MeetingKind
 
 AGENDAS_FILE = "agendas.toml"
@@ -87,7 +93,7 @@ def parse(text: str, filename: str) -> AgendaSet:
     roles: list[GroupRole] = []
     for i, raw in enumerate(data["roles"], start=1):
         where = f"role #{i}"
-        r.table(raw, where, {"group", "key", "label", "source"}, set())
+        r.table(raw, where, {"group", "key", "label"}, PROVENANCE)
         key = r.text(raw, "key", where)
         where = f"role {key}"
         group = r.text(raw, "group", where)
@@ -98,14 +104,14 @@ def parse(text: str, filename: str) -> AgendaSet:
         if len(key) > 40:
             raise r.fail(where, "key must be 40 characters or fewer")
         roles.append(GroupRole(GroupKind(group), key, r.text(raw, "label", where),
-                               r.text(raw, "source", where)))
+                               r.provenance(raw, where)[0]))
 
     agendas: dict[tuple[MeetingKind, int | None], AgendaTemplate] = {}
     kinds = {k.value for k in MeetingKind}
     for i, raw in enumerate(data["agendas"], start=1):
         where = f"agenda #{i}"
-        r.table(raw, where, {"kind", "title", "purpose", "minutes", "source", "items"},
-                {"number", "reconstructed", "basis"})
+        r.table(raw, where, {"kind", "title", "purpose", "minutes", "items"},
+                PROVENANCE | {"number"})
         kind_text = r.text(raw, "kind", where)
         if kind_text not in kinds:
             raise r.fail(where, f"kind {kind_text!r} is not one of {', '.join(sorted(kinds))}")
@@ -121,12 +127,15 @@ def parse(text: str, filename: str) -> AgendaSet:
         where = _label(kind, number)
         if (kind, number) in agendas:
             raise r.fail(where, "there is already an agenda for this meeting")
+        source, reconstructed, basis = r.provenance(raw, where)
         items = _parse_items(r, raw["items"], where)
-        reconstructed, basis = r.reconstruction(raw, where)
+        if reconstructed:
+            # Every item of an agenda Homeward wrote is Homeward's, and is marked as such.
+            items = [ItemTemplate(i.title, i.prompts, True, i.basis or basis) for i in items]
         agendas[(kind, number)] = AgendaTemplate(
             kind=kind, number=number, title=r.text(raw, "title", where),
             purpose=r.text(raw, "purpose", where), minutes=r.integer(raw, "minutes", where),
-            source=r.text(raw, "source", where), reconstructed=reconstructed, basis=basis,
+            source=source, reconstructed=reconstructed, basis=basis,
             items=tuple(items),
         )
     missing = [_label(*k) for k in _expected() if k not in agendas]
@@ -137,7 +146,7 @@ def parse(text: str, filename: str) -> AgendaSet:
         key=r.text(head, "key", "[template]"),
         version=r.text(head, "version", "[template]"),
         title=r.text(head, "title", "[template]"),
-        source=r.text(head, "source", "[template]"),
+        source=r.provenance(head, "[template]")[0],
         agendas=agendas,
         roles=tuple(roles),
     )
@@ -149,7 +158,7 @@ def _parse_items(r: DataReader, raws: object, agenda: str) -> list[ItemTemplate]
     items = []
     for i, raw in enumerate(raws, start=1):
         where = f"{agenda} item {i}"
-        r.table(raw, where, {"title"}, {"prompts", "reconstructed", "basis"})
+        r.table(raw, where, {"title"}, {"prompts", "added_by_homeward", "basis"})
         title = r.text(raw, "title", where)
         if len(title) > 300:
             raise r.fail(where, "title must be 300 characters or fewer")
@@ -159,8 +168,13 @@ def _parse_items(r: DataReader, raws: object, agenda: str) -> list[ItemTemplate]
         for j, prompt in enumerate(prompts, start=1):
             if not isinstance(prompt, str) or not prompt.strip():
                 raise r.fail(where, f"prompt {j} must be text that is not empty")
-        items.append(ItemTemplate(title, tuple(p.strip() for p in prompts),
-                                  *r.reconstruction(raw, where)))
+        # An item takes its agenda's source unless it says Homeward added it.
+        added, basis = False, ""
+        if raw.get("added_by_homeward", False) is not False or "basis" in raw:
+            _, added, basis = r.provenance(raw, where)
+        for prompt in prompts:
+            r.text({"prompt": prompt}, "prompt", where)
+        items.append(ItemTemplate(title, tuple(p.strip() for p in prompts), added, basis))
     return items
 
 

@@ -227,6 +227,34 @@ class OutcomeForm(OwnedActionForm):
         return ok
 
 
+class CirculateForm(FlaskForm):
+    to = RadioField("Send the action list to", widget=GovRadioInput(),
+                    validators=[DataRequired(message="Choose who to send the action list to")])
+
+    def __init__(self, meeting_group: GroupKind, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        other = next(g for g in GroupKind if g != meeting_group)
+        self.to.choices = choices([
+            ("both", "Both groups"),
+            ("meeting_group", f"The {meeting_group.label.lower()} only"),
+            ("other_group", f"The {other.label.lower()} only"),
+        ])
+        if not self.is_submitted():
+            # The Bristol evaluation describes the lists going to both groups.
+            self.to.data = "both"
+
+
+DAYS, WORKING_DAYS = "days", "working_days"
+
+
+class CirculationRuleForm(FlaskForm):
+    rule = RadioField(
+        "How to count the two days for circulating action lists", widget=GovRadioInput(),
+        choices=choices([(DAYS, "Two days after the meeting (the Framework's rule)"),
+                         (WORKING_DAYS, "Two working days after the meeting (a local choice)")]),
+        validators=[DataRequired(message="Choose how to count the two days")])
+
+
 class ConfirmForm(FlaskForm):
     """CSRF only: for buttons, and for the attendance page, whose radio groups (one per
     invitee) the route reads from the request."""

@@ -20,8 +20,9 @@ from tracker.models.meetings import GroupKind, MeetingKind
 
 # Six working weeks of five working days.
 MIN_GAP_WORKING_DAYS = 30
-# Action lists go out within two days of the meeting (000 line 1607; 004 line 640).
-CIRCULATE_WITHIN_WORKING_DAYS = 2
+# Action lists go out within two days of the meeting: calendar days, as both sources say (000
+# line 1607; 004 line 640). An authority may count working days instead, as a local setting.
+CIRCULATE_WITHIN_DAYS = 2
 
 # Where the planner puts the other meetings, in working days after the strategic set of the
 # same round: the briefing day a week on, the practice set a week after that (so the strategic

@@ -83,6 +83,9 @@ def index():
         series=series,
         counts=services.counts([m.id for m in meetings]),
         overdue={m.id for m in services.circulation_overdue(g.programme, today)},
+        circulation_rule=services.circulation_rule(g.programme),
+        rule_form=forms.CirculationRuleForm(
+            rule=forms.WORKING_DAYS if g.programme.action_list_working_days else forms.DAYS),
     )
 
 
@@ -189,8 +192,10 @@ def meeting(meeting_id: int):
         sheets_by_member={s.member_id: s for s in sheets},
         my_member=mine[0] if mine else None, rag_of=action_rag,
         history=sorted(history, key=lambda e: (e.at, e.id), reverse=True),
-        due_by=services.circulation_due_by(meeting),
-        overdue=services.circulation_is_overdue(meeting),
+        due_by=services.circulation_due_by(meeting, g.programme.action_list_working_days),
+        overdue=services.circulation_is_overdue(
+            meeting, working_days=g.programme.action_list_working_days),
+        circulation_rule=services.circulation_rule(g.programme),
         questions=list(SheetQuestion),
     )
 
@@ -427,28 +432,53 @@ def add_sheet_action(meeting_id: int, member_id: int):
 @bp.get("/meetings/<int:meeting_id>/action-list")
 def action_list(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
+    return _action_list_page(meeting, forms.CirculateForm(meeting.group))
+
+
+def _action_list_page(meeting, form, status: int = 200):
     actions = services.meeting_actions([meeting.id])[meeting.id]
     decisions = [o for i in meeting.items for o in i.outcomes if o.kind == OutcomeKind.DECISION]
-    return render_template("meetings/action_list.html", meeting=meeting, actions=actions,
-                           decisions=decisions, form=forms.ConfirmForm(),
-                           due_by=services.circulation_due_by(meeting))
+    return render_template(
+        "meetings/action_list.html", meeting=meeting, actions=actions, decisions=decisions,
+        form=form, due_by=services.circulation_due_by(meeting,
+                                                      g.programme.action_list_working_days),
+        circulation_rule=services.circulation_rule(g.programme)), status
 
 
 @bp.post("/meetings/<int:meeting_id>/circulate")
 @requires(Permission.RECORD_MEETINGS)
 def circulate(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    form = forms.ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            sent = services.circulate(meeting, current_user)
-        except services.MeetingError as exc:
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(f"The action list has gone to {sent} member{'s' if sent != 1 else ''} of the "
-                  "group by email, and is recorded as circulated.", "success")
+    form = forms.CirculateForm(meeting.group)
+    if not form.validate_on_submit():
+        return _action_list_page(meeting, form, status=400)
+    to = services.CirculateTo(form.to.data)
+    try:
+        sent = services.circulate(meeting, current_user, to)
+    except services.MeetingError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        groups = " and ".join(g.label.lower() for g in services.circulation_groups(meeting, to))
+        flash(f"The action list has gone to {sent} member{'s' if sent != 1 else ''} of the "
+              f"{groups} by email, and is recorded as circulated.", "success")
     return redirect(url_for(".action_list", meeting_id=meeting.id))
+
+
+@bp.post("/meetings/circulation-rule")
+@requires(Permission.MANAGE_MEETINGS)
+def circulation_rule():
+    """The authority's local choice of how to count the two days for action lists."""
+    form = forms.CirculationRuleForm()
+    if form.validate_on_submit():
+        g.programme.action_list_working_days = form.rule.data == forms.WORKING_DAYS
+        audit.record(services.PROGRAMME_SETTINGS, g.programme.id, "updated",
+                     programme_id=g.programme.id, actor=current_user,
+                     summary="Action lists due " + services.circulation_rule(g.programme))
+        db.session.commit()
+        flash("Action lists are now due " + services.circulation_rule(g.programme) + ".",
+              "success")
+    return redirect(url_for(".index", _anchor="circulation-rule"))
 
 
 # -- planning a series ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 
 from sqlalchemy import case, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -54,6 +55,7 @@ OUTCOME = "agenda_outcome"
 SHEET = "action_sheet"
 MEMBER = "group_member"
 SERIES = "meeting_series"
+PROGRAMME_SETTINGS = "programme"  # the same audit entity as the checklist's programme records
 
 
 class MeetingError(RuleBroken):
@@ -279,8 +281,10 @@ def _copy_agenda(meeting: Meeting, template: agendas.AgendaTemplate) -> None:
             prompts=list(item.prompts), reconstructed=item.reconstructed, basis=item.basis,
             version=1,
         ))
-    meeting.agenda_source = f"{template.title} ({agendas.current().title}, version " \
-                            f"{agendas.current().version})"
+    # Says whose agenda it is: the source's, cited by title, or Homeward's own.
+    whose = (f"Homeward's agenda for a {template.title.lower()}" if template.reconstructed
+             else f"{template.title}: {template.source}")
+    meeting.agenda_source = f"{whose} (agendas version {agendas.current().version})"
 
 
 def create_meeting(
@@ -708,24 +712,52 @@ def add_sheet_action(
 
 # -- circulating the action list -----------------------------------------------------------------
 
-def circulation_due_by(meeting: Meeting) -> date:
-    return planner.add_working_days(meeting.day, planner.CIRCULATE_WITHIN_WORKING_DAYS)
+def circulation_due_by(meeting: Meeting, working_days: bool = False) -> date:
+    """The Framework's rule: within two days of the meeting. `working_days` is the authority's
+    local choice to count working days instead (Programme.action_list_working_days)."""
+    if working_days:
+        return planner.add_working_days(meeting.day, planner.CIRCULATE_WITHIN_DAYS)
+    return meeting.day + timedelta(days=planner.CIRCULATE_WITHIN_DAYS)
 
 
-def circulate(meeting: Meeting, actor: User) -> int:
-    """Send the action list to the meeting's group through the outbox, and record who
+def circulation_rule(programme: Programme) -> str:
+    """The deadline in words, saying whose rule it is."""
+    if programme.action_list_working_days:
+        return "within two working days of the meeting (a local setting of this authority)"
+    return "within two days of the meeting, as the Framework asks"
+
+
+class CirculateTo(StrEnum):
+    """Who receives the action list. The evaluation describes the lists going to both groups
+    (004 lines 639-640), so that is the default."""
+
+    BOTH = "both"
+    MEETING_GROUP = "meeting_group"
+    OTHER_GROUP = "other_group"
+
+
+def circulation_groups(meeting: Meeting, to: CirculateTo) -> list[GroupKind]:
+    other = next(g for g in GroupKind if g != meeting.group)
+    return {CirculateTo.BOTH: [meeting.group, other], CirculateTo.MEETING_GROUP: [meeting.group],
+            CirculateTo.OTHER_GROUP: [other]}[to]
+
+
+def circulate(meeting: Meeting, actor: User, to: CirculateTo = CirculateTo.BOTH) -> int:
+    """Send the action list to the chosen group(s) through the outbox, and record who
     circulated it and when. Returns how many people it was sent to."""
+    groups = circulation_groups(meeting, to)
     if meeting.status != MeetingStatus.HELD:
         raise MeetingError("The action list is circulated after the meeting has been held")
     meeting.circulated_at = clock.now()
     meeting.circulated_by = actor
     db.session.flush()
     audit.record(MEETING, meeting.id, "updated", programme_id=meeting.programme_id, actor=actor,
-                 summary="Action list circulated to the group")
+                 summary="Action list circulated to the "
+                         + " and ".join(g.label.lower() for g in groups))
     recipients = db.session.execute(
         select(User).join(GroupMember, GroupMember.user_id == User.id)
         .where(GroupMember.programme_id == meeting.programme_id,
-               GroupMember.group == meeting.group, GroupMember.left_on.is_(None),
+               GroupMember.group.in_(groups), GroupMember.left_on.is_(None),
                User.active.is_(True))
         .distinct()
     ).scalars().all()
@@ -747,14 +779,14 @@ def circulate(meeting: Meeting, actor: User) -> int:
     ])
 
 
-def circulation_is_overdue(meeting: Meeting, today: date | None = None) -> bool:
-    """Held more than two working days ago and its action list not circulated. A mid-way
-    review is a call between two people, with no list for a group."""
+def circulation_is_overdue(meeting: Meeting, today: date | None = None,
+                           working_days: bool = False) -> bool:
+    """Held, its action list not circulated, and past the deadline. A mid-way review is a call
+    between two people, with no list for a group."""
     today = today or clock.today()
     return (meeting.status == MeetingStatus.HELD and meeting.circulated_at is None
             and meeting.kind != MeetingKind.MIDWAY_REVIEW
-            and planner.working_days_between(meeting.day, today)
-            > planner.CIRCULATE_WITHIN_WORKING_DAYS)
+            and today > circulation_due_by(meeting, working_days))
 
 
 def circulation_overdue(programme: Programme, today: date | None = None) -> list[Meeting]:
@@ -767,7 +799,8 @@ def circulation_overdue(programme: Programme, today: date | None = None) -> list
                               Meeting.circulated_at.is_(None), Meeting.day < today)
         .order_by(Meeting.day)
     ).scalars()
-    return [m for m in candidates if circulation_is_overdue(m, today)]
+    return [m for m in candidates
+            if circulation_is_overdue(m, today, programme.action_list_working_days)]
 
 
 # -- the dashboard -------------------------------------------------------------------------------
@@ -967,6 +1000,10 @@ def digest_meetings(programme_ids, authorities, today):
     """Learning sets in the next fortnight, and held meetings whose action list has not gone."""
     coming: dict[int, list] = defaultdict(list)
     late: dict[int, list] = defaultdict(list)
+    # Authorities that count the two days as working days (a local setting).
+    working_days = set(db.session.execute(
+        select(Programme.id).where(Programme.id.in_(programme_ids),
+                                   Programme.action_list_working_days.is_(True))).scalars())
     for meeting in db.session.execute(
         select(Meeting).where(
             Meeting.programme_id.in_(programme_ids),
@@ -983,7 +1020,7 @@ def digest_meetings(programme_ids, authorities, today):
                 f"{meeting.title} ({clock.format_date(meeting.day)})",
                 Link.to("meetings.meeting", authority_slug=slug,
                                     meeting_id=meeting.id)))
-        elif circulation_is_overdue(meeting, today):
+        elif circulation_is_overdue(meeting, today, meeting.programme_id in working_days):
             late[meeting.programme_id].append((
                 f"{meeting.title}, held {clock.format_date(meeting.day)}",
                 Link.to("meetings.action_list", authority_slug=slug,

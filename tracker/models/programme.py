@@ -52,6 +52,9 @@ class Programme(db.Model):
     template_key: Mapped[str] = mapped_column(String(80))
     template_version: Mapped[str] = mapped_column(String(40))
     current_phase: Mapped[int] = mapped_column(Integer, default=1)
+    # Local setting: count the two days for circulating action lists as working days. The
+    # Framework's rule is two (calendar) days.
+    action_list_working_days: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
@@ -91,9 +94,12 @@ class ChecklistTask(ProgrammeOwned, db.Model):
     title: Mapped[str] = mapped_column(String(300))
     guidance: Mapped[str] = mapped_column(Text, default="")
     responsible: Mapped[str] = mapped_column(String(200), default="")
+    # "Usually led by" is Homeward's suggestion, not the source's.
+    responsible_suggested: Mapped[bool] = mapped_column(Boolean, default=False)
     annexes: Mapped[list] = mapped_column(JSON, default=list)
     subpoints: Mapped[list] = mapped_column(JSON, default=list)
     source: Mapped[str] = mapped_column(String(300), default="")
+    # Added by Homeward: not in the surviving sources (basis says what it was built from).
     reconstructed: Mapped[bool] = mapped_column(Boolean, default=False)
     basis: Mapped[str] = mapped_column(Text, default="")
 

@@ -12,11 +12,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from tracker.checklist.data import CHECKLISTS_DIR, ChecklistError, DataReader, read_data_file
+from tracker.checklist.data import (
+    CHECKLISTS_DIR,
+    PROVENANCE,
+    ChecklistError,
+    DataReader,
+    read_data_file,
+)
 
 QUESTIONS_FILE = "tracking_questions.toml"
 # The outcome page's charts a question can point at.
 CHARTS = ("returns", "reentry", "framework", "legal_status")
+# The national figures the re-entry chart draws as lines; the file may list other figures too,
+# each saying what it measures, over what period and where it comes from.
 BENCHMARKS = ("reentry_3_months", "reentry_12_months")
 
 
@@ -25,7 +33,7 @@ class Benchmark:
     key: str
     label: str
     percent: int
-    source: str
+    source: str  # the citation readers see
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,8 @@ class Question:
     note: str
     prompts: tuple[str, ...]
     answered_by: tuple[str, ...]
+    # Parts of the question Homeward's figures do not answer, each saying why.
+    not_yet_answered: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,7 @@ class Section:
     title: str
     intro: str
     questions: tuple[Question, ...]
+    source: str
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,8 @@ class TrackingGuide:
         for section in self.sections:
             questions = tuple(q for q in section.questions if not q.answered_by)
             if questions:
-                found.append(Section(section.key, section.title, section.intro, questions))
+                found.append(Section(section.key, section.title, section.intro, questions,
+                                     section.source))
         return found
 
 
@@ -75,6 +87,7 @@ def _strings(r: DataReader, raw: dict, key: str, where: str) -> tuple[str, ...]:
     for i, value in enumerate(values, start=1):
         if not isinstance(value, str) or not value.strip():
             raise r.fail(where, f"{key} item {i} must be text that is not empty")
+        r.text({key: value}, key, f"{where} {key} item {i}")
     return tuple(v.strip() for v in values)
 
 
@@ -93,15 +106,13 @@ def parse(text: str, filename: str) -> TrackingGuide:
         r.table(raw, where, {"key", "label", "percent", "source"}, set())
         key = r.text(raw, "key", where)
         where = f"benchmark {key}"
-        if key not in BENCHMARKS:
-            raise r.fail(where, f"unknown benchmark: use one of {', '.join(BENCHMARKS)}")
         if key in benchmarks:
             raise r.fail(where, "duplicate benchmark")
         percent = raw["percent"]
         if not isinstance(percent, int) or isinstance(percent, bool) or not 0 <= percent <= 100:
             raise r.fail(where, "percent must be a whole number from 0 to 100")
         benchmarks[key] = Benchmark(key, r.text(raw, "label", where), percent,
-                                    r.text(raw, "source", where))
+                                    r.provenance(raw, where)[0])
     missing = set(BENCHMARKS) - set(benchmarks)
     if missing:
         raise r.fail("benchmarks", f"missing {', '.join(sorted(missing))}")
@@ -110,7 +121,7 @@ def parse(text: str, filename: str) -> TrackingGuide:
     keys: set[str] = set()
     for i, raw in enumerate(data["sections"], start=1):
         where = f"section #{i}"
-        r.table(raw, where, {"key", "title", "questions"}, {"intro"})
+        r.table(raw, where, {"key", "title", "questions"}, {"intro"} | PROVENANCE)
         key = r.text(raw, "key", where)
         where = f"section {key}"
         if any(s.key == key for s in sections):
@@ -120,7 +131,8 @@ def parse(text: str, filename: str) -> TrackingGuide:
         questions = []
         for j, rq in enumerate(raw["questions"], start=1):
             qwhere = f"{where}, question #{j}"
-            r.table(rq, qwhere, {"key", "text"}, {"note", "prompts", "answered_by"})
+            r.table(rq, qwhere, {"key", "text"},
+                    {"note", "prompts", "answered_by", "not_yet_answered"})
             qkey = r.text(rq, "key", qwhere)
             qwhere = f"question {qkey}"
             if qkey in keys:
@@ -133,13 +145,15 @@ def parse(text: str, filename: str) -> TrackingGuide:
                                      f"use {', '.join(CHARTS)}")
             questions.append(Question(qkey, r.text(rq, "text", qwhere),
                                       r.text(rq, "note", qwhere, blank_ok=True),
-                                      _strings(r, rq, "prompts", qwhere), charts))
+                                      _strings(r, rq, "prompts", qwhere), charts,
+                                      _strings(r, rq, "not_yet_answered", qwhere)))
         sections.append(Section(key, r.text(raw, "title", where),
-                                r.text(raw, "intro", where, blank_ok=True), tuple(questions)))
+                                r.text(raw, "intro", where, blank_ok=True), tuple(questions),
+                                r.provenance(raw, where)[0]))
     if not sections:
         raise r.fail("sections", "there must be at least one section")
     return TrackingGuide(r.text(head, "key", "[template]"), r.text(head, "version", "[template]"),
-                         r.text(head, "title", "[template]"), r.text(head, "source", "[template]"),
+                         r.text(head, "title", "[template]"), r.provenance(head, "[template]")[0],
                          benchmarks, tuple(sections))
 
 

@@ -163,6 +163,8 @@ class Matrix:
     tasks: list[tuple[int, int, str]]  # (phase, number, title)
     cells: dict[tuple[int, int, int], TaskStatus]  # (programme id, phase, number) -> status
     programmes: list[Programme]
+    # (phase, number) of the tasks Homeward added, which the page marks as such.
+    homeward: set[tuple[int, int]] = field(default_factory=set)
 
     def skipped(self, phase: int, number: int) -> int:
         """How many authorities have not started (or set aside) this task."""
@@ -177,13 +179,16 @@ def matrix(user: User) -> Matrix:
     ids = [p.id for _, p in pairs]
     cells: dict[tuple[int, int, int], TaskStatus] = {}
     titles: dict[tuple[int, int], str] = {}
+    homeward: set[tuple[int, int]] = set()
     if ids:
-        for pid, phase, number, title, status in db.session.execute(
+        for pid, phase, number, title, status, added in db.session.execute(
             select(ChecklistTask.programme_id, ChecklistTask.phase, ChecklistTask.number,
-                   ChecklistTask.title, ChecklistTask.status)
+                   ChecklistTask.title, ChecklistTask.status, ChecklistTask.reconstructed)
             .where(ChecklistTask.programme_id.in_(ids), ChecklistTask.is_local.is_(False))
         ).all():
             cells[(pid, phase, number)] = status
             titles.setdefault((phase, number), title)
+            if added:
+                homeward.add((phase, number))
     tasks = [(phase, number, titles[(phase, number)]) for phase, number in sorted(titles)]
-    return Matrix([a for a, _ in pairs], tasks, cells, [p for _, p in pairs])
+    return Matrix([a for a, _ in pairs], tasks, cells, [p for _, p in pairs], homeward)
