@@ -148,6 +148,7 @@ def test_rerun_sends_nothing_twice(app, smtp, programme, member, at):
     assert len(smtp.messages) == 1
 
 
+@pytest.mark.commits  # two threads, each with its own connection
 def test_two_schedulers_at_once_send_each_message_once(app, smtp, programme, member, at):
     owners = [member(Role.STEERING) for _ in range(5)]
     for i in range(40):
