@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, make_url
 
 from tracker import create_app
 from tracker.extensions import db
@@ -79,9 +79,25 @@ def _fail_missing_browser():
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith(
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith(
             "postgresql://") else url
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        return _database_of_its_own(url, worker) if worker else url
+    # Each pytest-xdist worker has a temporary directory, so a database file, of its own.
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _database_of_its_own(url: str, worker: str) -> str:
+    """A database beside TEST_DATABASE_URL's for one pytest-xdist worker (made if need be)."""
+    server = make_url(url)
+    name = f"{server.database}_{worker}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(db.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                            {"name": name}).first():
+            conn.execute(db.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
 
 
 TEST_CONFIG = {
