@@ -46,8 +46,12 @@ run: setup
 	@$(FLASK) scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
+# Test workers (pytest-xdist): one per CPU; each module stays on one worker, with a database of its
+# own. `make test WORKERS=0` runs everything in one process.
+WORKERS ?= auto
+
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS) --dist loadscope
 
 lint: setup
 	$(BIN)/ruff check tracker tests

@@ -1,25 +1,24 @@
 """Fixtures: a migrated database (SQLite by default, PostgreSQL when TEST_DATABASE_URL is set),
-the app, a client, factories, a sign-in helper and a query counter."""
+the app (built once per session, each test in a transaction rolled back at its end), a client,
+the factories of tests/factories.py, a sign-in helper and a query counter."""
 
 from __future__ import annotations
 
 import html as html_module
 import os
 import re
-from collections.abc import Callable
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import event, inspect
-from werkzeug.security import generate_password_hash
+from sqlalchemy import create_engine, event, inspect, make_url
 
 from tracker import create_app
-from tracker.admin import services as admin
 from tracker.extensions import db
-from tracker.models import Authority, Programme, Role, User
+from tracker.models import Role, User
+
+pytest_plugins = ["tests.factories"]  # create_user, create_authority, member, programme...
 
 PASSWORD = "correct horse battery"
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -80,9 +79,25 @@ def _fail_missing_browser():
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith(
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith(
             "postgresql://") else url
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        return _database_of_its_own(url, worker) if worker else url
+    # Each pytest-xdist worker has a temporary directory, so a database file, of its own.
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _database_of_its_own(url: str, worker: str) -> str:
+    """A database beside TEST_DATABASE_URL's for one pytest-xdist worker (made if need be)."""
+    server = make_url(url)
+    name = f"{server.database}_{worker}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(db.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                            {"name": name}).first():
+            conn.execute(db.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
 
 
 TEST_CONFIG = {
@@ -119,26 +134,82 @@ def _empty() -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def app(database_url):
-    """The app under test.
+def _sqlite_leaves_transactions_to_sqlalchemy(dbapi_connection, _record) -> None:
+    # pysqlite begins transactions itself and ends one at the RELEASE of its first savepoint;
+    # SQLAlchemy's recipe: turn that off and emit BEGIN on each begin (see _test_connections).
+    dbapi_connection.isolation_level = None
 
-    Test code runs in the app context of a twin app on the same database, never in the
-    context of the app under test: Flask reuses an active context of the same app for
-    requests, which would carry `g` (and the signed-in user) from one request to the next.
-    Each request here gets a fresh context, as in production.
+
+@pytest.fixture(scope="session")
+def _test_connections(database_url):
+    """The engine whose connection each test runs in, inside a transaction rolled back at its end."""
+    engine = create_engine(database_url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_leaves_transactions_to_sqlalchemy)
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _apps(database_url):
+    """The app under test and its twin, built once for the session.
+
+    Test code runs in the app context of the twin, never in the context of the app under test:
+    Flask reuses an active context of the same app for requests, which would carry `g` (and the
+    signed-in user) from one request to the next. Each request gets a fresh context, as in
+    production.
     """
     config = {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url}
-    app = create_app(config)
-    twin = create_app(config)
-    with twin.app_context():
-        yield app
-        db.session.rollback()
-        _empty()
-        db.session.remove()
-        db.engine.dispose()
+    app, twin = create_app(config), create_app(config)
+    # A session that finds its connection already in a transaction works in a savepoint: its
+    # commit releases the savepoint, and the test's rollback still undoes it.
+    db.session.session_factory.configure(join_transaction_mode="create_savepoint")
+    yield app, twin
+    for each in (app, twin):
+        with each.app_context():
+            db.engine.dispose()
+
+
+def _engines(app) -> dict:
     with app.app_context():
-        db.engine.dispose()
+        return db.engines  # the app's own mapping, by bind key
+
+
+@pytest.fixture
+def app(request, _apps, _test_connections):
+    """The app under test, for one test: every session of the test and of its requests shares
+    one connection, in a transaction rolled back when the test ends.
+
+    A test marked `commits` (threads, or connections of its own) runs on the database itself
+    instead, and the tables are emptied after it.
+    """
+    app, twin = _apps
+    configs = [(each, each.config.copy()) for each in (app, twin)]
+    with twin.app_context():
+        if request.node.get_closest_marker("commits"):
+            yield app
+            db.session.rollback()
+            _empty()
+            db.session.remove()
+        else:
+            connection = _test_connections.connect()
+            outer = connection.begin()
+            mappings = [_engines(each) for each in (app, twin)]
+            engines = [mapping[None] for mapping in mappings]
+            for mapping in mappings:
+                mapping[None] = connection
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                for mapping, engine in zip(mappings, engines, strict=True):
+                    mapping[None] = engine
+                outer.rollback()
+                connection.close()
+    for each, config in configs:  # a test may change the config: the next one starts afresh
+        each.config.clear()
+        each.config.update(config)
 
 
 @pytest.fixture
@@ -149,78 +220,6 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-# -- factories -------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def _password_hash() -> str:
-    return generate_password_hash(PASSWORD)
-
-
-@pytest.fixture
-def create_user(app, _password_hash) -> Callable[..., User]:
-    counter = iter(range(1, 10_000))
-
-    def make(email: str | None = None, name: str | None = None, *, password: str = PASSWORD,
-             admin_: bool = False) -> User:
-        n = next(counter)
-        # The usual test password is hashed once per session: hashing is slow by design.
-        user = admin.create_user(email or f"person{n}@example.org", name or f"Person {n}",
-                                 password=None if password == PASSWORD else password,
-                                 is_site_admin=admin_)
-        if password == PASSWORD:
-            user.password_hash = _password_hash
-        db.session.commit()
-        return user
-
-    return make
-
-
-@pytest.fixture
-def create_authority(app) -> Callable[..., Authority]:
-    def make(name: str = "Testshire County Council", slug: str | None = None,
-             start_date: date = date(2026, 1, 5)) -> Authority:
-        authority = admin.create_authority(name, slug=slug, start_date=start_date)
-        db.session.commit()
-        return authority
-
-    return make
-
-
-@pytest.fixture
-def add_member(app) -> Callable[..., None]:
-    def make(user: User, authority: Authority, role: Role | str, job_role: str | None = None):
-        membership = admin.add_member(user, authority, Role(role), job_role=job_role)
-        db.session.commit()
-        return membership
-
-    return make
-
-
-@pytest.fixture
-def member(create_user, add_member, authority) -> Callable[..., User]:
-    """A new user holding `role` in the default authority."""
-
-    def make(role: Role | str = Role.STEERING, **kwargs) -> User:
-        user = create_user(**kwargs)
-        add_member(user, authority, role)
-        return user
-
-    return make
-
-
-@pytest.fixture
-def authority(create_authority) -> Authority:
-    return create_authority("Testshire County Council", slug="testshire")
-
-
-@pytest.fixture
-def programme(authority) -> Programme:
-    return db.session.execute(
-        db.select(Programme).where(Programme.authority_id == authority.id)
-    ).scalar_one()
 
 
 # -- signing in --------------------------------------------------------------------------------
@@ -280,7 +279,8 @@ def count_queries(app):
                 counter.statements.append(statement)
 
         with app.app_context():
-            engine = db.engine  # the engine of the app under test, not the twin's
+            # The engine behind the app's bind (the test's connection, or the engine itself).
+            engine = db.engine.engine
         event.listen(engine, "before_cursor_execute", before)
         try:
             yield counter

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, TEST_CONFIG, form_errors
-from tracker import clock, create_app
+from tests.conftest import PASSWORD, form_errors
+from tracker import clock
 from tracker.auth.services import invite_token
 from tracker.extensions import db
 from tracker.models import Role, SignInThrottle
@@ -101,11 +101,9 @@ def test_sign_in_follows_an_on_site_next(client, member):
     assert response.headers["Location"] == "/a/testshire/checklist"
 
 
-def test_forms_without_a_csrf_token_are_refused(database_url, member):
-    app = create_app({**TEST_CONFIG, "WTF_CSRF_ENABLED": True,
-                      "SQLALCHEMY_DATABASE_URI": database_url})
+def test_forms_without_a_csrf_token_are_refused(app, client, member):
+    app.config["WTF_CSRF_ENABLED"] = True  # as in production; the next test starts without it
     user = member(Role.LEAD)
-    client = app.test_client()
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 400
     assert "Your form could not be sent" in response.get_data(as_text=True)
@@ -115,8 +113,6 @@ def test_forms_without_a_csrf_token_are_refused(database_url, member):
     response = client.post("/login", data={"email": user.email, "password": PASSWORD,
                                            "csrf_token": token})
     assert response.status_code == 302
-    with app.app_context():
-        db.engine.dispose()
 
 
 def test_session_cookie_is_httponly_and_samesite(client, member):
@@ -127,8 +123,9 @@ def test_session_cookie_is_httponly_and_samesite(client, member):
 
 
 def test_password_is_hashed(member):
-    user = member()
-    assert PASSWORD not in user.password_hash
+    # A password of its own, so the app hashes it (the factory's usual one is hashed cheaply).
+    user = member(password="a password of its own")
+    assert "a password of its own" not in user.password_hash
     assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
 
 
