@@ -38,6 +38,19 @@ def external_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
+def in_app_path(link: str) -> str:
+    """A message's link as the app shows it: the path below BASE_URL, so it works on
+    whatever address the app is served from. Emails keep the absolute link."""
+    if not link:
+        return ""
+    base, url = urlsplit(current_app.config["BASE_URL"]), urlsplit(link)
+    path = url.path
+    prefix = base.path.rstrip("/")
+    if prefix and path.startswith(prefix + "/"):
+        path = path[len(prefix):]
+    return path + (f"?{url.query}" if url.query else "") + (f"#{url.fragment}" if url.fragment else "")
+
+
 def _render(draft: Draft) -> dict:
     context = {**draft.context, "recipient": draft.recipient, "link": draft.link,
                "preferences_url": external_url("auth.account") + "#notifications"}
@@ -50,7 +63,7 @@ def _render(draft: Draft) -> dict:
         "subject": subject[:300],
         "body_text": render_template(f"email/{draft.template}.txt", **context),
         "body_html": render_template(f"email/{draft.template}.html", subject=subject, **context),
-        "link": draft.link,
+        "link": in_app_path(draft.link),
         "created_at": clock.now(),
         "next_attempt_at": clock.now(),
         "attempts": 0,
