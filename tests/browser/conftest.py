@@ -129,7 +129,9 @@ def open_all_details(page) -> list[int]:
     """Opens every collapsed <details>; returns their positions so they can be closed again."""
     return page.evaluate("""() => {
         const opened = [];
-        document.querySelectorAll('details').forEach((d, i) => { if (!d.open) { d.open = true; opened.push(i); } });
+        document.querySelectorAll('details').forEach((d, i) => {
+            if (!d.open) { d.open = true; opened.push(i); }
+        });
         return opened;
     }""")
 
