@@ -10,3 +10,9 @@ if (window.matchMedia('(max-width: 40.0525em)').matches) {
     details.open = false
   })
 }
+
+// Print buttons: hidden until this script can make them work.
+document.querySelectorAll('[data-module="app-print-button"]').forEach((button) => {
+  button.hidden = false
+  button.addEventListener('click', () => window.print())
+})
