@@ -152,6 +152,8 @@ def accessibility_problems(page, name: str) -> list[str]:
     try:
         for opened in (False, True):
             positions = open_all_details(page) if opened else []
+            if opened and not positions:
+                break  # nothing was closed: the page is as already checked
             state = " (details opened)" if opened else ""
             for width in (DESKTOP, PHONE):
                 page.set_viewport_size({"width": width, "height": 900})

@@ -5,7 +5,7 @@ and opened) and shows no HTML escaped into text."""
 import re
 from urllib.parse import urldefrag, urlsplit
 
-from tests.browser.conftest import accessibility_problems, sign_in
+from tests.browser.conftest import accessibility_problems, assert_accessible, sign_in
 
 START = "/a/demo/"
 MAX_PAGES = 160
@@ -57,4 +57,12 @@ def test_every_page_the_lead_can_reach_is_accessible_and_shows_no_escaped_markup
             queue.append(link)
     assert len(visited) > 40, f"the crawl reached only {visited}"
     assert not problems, f"{len(problems)} problems on {len(visited)} pages:\n" + "\n".join(problems)
+    assert page.console_errors == []
+
+
+def test_the_consultants_portfolio_pages_are_accessible(page):
+    sign_in(page, "consultant@demo.example.org")
+    for path in ("/portfolio", "/portfolio/matrix?show=skipped&sort=skipped", "/portfolio/phases"):
+        page.goto(path)
+        assert_accessible(page, path.strip("/").replace("/", "-").split("?")[0])
     assert page.console_errors == []
