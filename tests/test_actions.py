@@ -322,3 +322,19 @@ def test_pages_run_the_same_queries_with_10_or_2000_actions(client, signed_in, p
     with count_queries() as large:
         assert client.get(path).status_code == 200
     assert large.count == small.count, large.statements[-5:]
+
+
+def test_action_page_links_its_milestone_and_source_as_links_not_text(client, signed_in,
+                                                                      programme):
+    signed_in(Role.LEAD)
+    milestone = plan.create_milestone(programme, None, title="Policy <signed> off",
+                                      target_date=date(2027, 1, 1))
+    task = db.session.execute(select(ChecklistTask).where(
+        ChecklistTask.programme_id == programme.id, ChecklistTask.phase == 2,
+        ChecklistTask.number == 3)).scalar_one()
+    action = _action(programme, milestone=milestone, checklist_task=task)
+    page = client.get(f"{BASE}/{action.id}").get_data(as_text=True)
+    assert "&lt;a" not in page
+    assert (f'<a class="govuk-link" href="/a/testshire/milestones/{milestone.id}">'
+            "Policy &lt;signed&gt; off</a>") in page
+    assert f'<a class="govuk-link" href="/a/testshire/checklist/tasks/{task.id}">' in page

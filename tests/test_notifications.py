@@ -297,3 +297,36 @@ def test_email_choices_on_the_account_page(client, auth, member):
                                   "notifications-email_digest": "y"})
     db.session.refresh(user)
     assert (user.reminder_days_before, user.email_reminders, user.email_digest) == (5, False, True)
+
+
+def test_in_app_notification_links_are_relative_and_only_emails_use_base_url(
+        app, client, auth, smtp, programme, member, at):
+    app.config["BASE_URL"] = "https://homeward.example.gov.uk"
+    from flask import current_app
+    current_app.config.update(app.config)
+    owner = member(Role.STEERING)
+    action = actions.create_action(programme, title="Book the venue", actor=None, owner=owner,
+                                   due_date=TODAY)
+    db.session.commit()
+    run_once(app)
+    text = smtp.messages[0].content.decode()
+    assert f"https://homeward.example.gov.uk/a/testshire/actions/{action.id}" in text
+    auth.login(owner)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert f'href="/a/testshire/actions/{action.id}"' in page
+    assert "homeward.example.gov.uk" not in page
+
+
+def test_the_header_counts_notifications_until_they_are_opened(app, client, auth, programme,
+                                                               member, at):
+    owner = member(Role.STEERING)
+    auth.login(owner)
+    assert "app-count" not in client.get("/account").get_data(as_text=True)
+    for title in ("Book the venue", "Send the invitations"):
+        actions.create_action(programme, title=title, actor=None, owner=owner, due_date=TODAY)
+    db.session.commit()
+    run_once(app)
+    page = client.get("/account").get_data(as_text=True)
+    assert '<span class="app-count">2<span class="govuk-visually-hidden"> unread</span>' in page
+    client.get("/notifications")
+    assert "app-count" not in client.get("/account").get_data(as_text=True)

@@ -177,3 +177,24 @@ def test_calendar_feed_runs_fixed_queries(client, signed_in, programme, count_qu
     with count_queries() as large:
         client.get(url)
     assert large.count == small.count
+
+
+def test_timeline_labels_never_overlap_and_stack_only_when_they_would():
+    def item(day, title, lane="Practice"):
+        return plan.TimelineItem(day, title, lane, "milestone", "#", "Not achieved")
+
+    items = [item(date(2027, 3, 1), "Practice Set 2"), item(date(2027, 3, 3), "Strategic Set 3"),
+             item(date(2027, 3, 5), "Full-day briefing"), item(date(2027, 11, 1), "Review"),
+             item(date(2027, 3, 1), "Policy signed off", lane="Policy")]
+    timeline = plan.Timeline(date(2026, 9, 1), date(2027, 12, 31), TODAY,
+                             ["Policy", "Practice"], items)
+    placed = timeline.placed(chart_width=630)
+    practice = placed["Practice"]
+    assert [p.row for p in practice] == [0, 1, 2, 0]
+    assert placed["Policy"][0].row == 0
+    for lane in placed.values():
+        for a in lane:
+            for b in lane:
+                if a is not b and a.row == b.row:
+                    assert a.right < b.left or b.right < a.left
+    assert timeline.rows_in("Practice", 630) == 3

@@ -168,3 +168,45 @@ def test_portfolio_and_digest_show_learning_sets(app, client, auth, create_autho
     digest = db.session.execute(select(OutboxMessage)).scalar_one().body_text
     assert "Learning sets in the next fortnight" in digest and "2 December 2026" in digest
     assert "Action lists not yet circulated" in digest
+
+
+def _task(authority, phase, number):
+    return db.session.execute(select(ChecklistTask).where(
+        ChecklistTask.programme_id == _programme(authority).id, ChecklistTask.phase == phase,
+        ChecklistTask.number == number)).scalar_one()
+
+
+def test_skipped_means_set_aside_or_not_started_in_a_phase_left_behind():
+    """Not reached yet is not skipped: a Phase 3 task nobody has started is waiting, not
+    skipped, until the authority has moved past Phase 3."""
+    from tracker.portfolio.services import is_skipped
+    assert is_skipped(TaskStatus.NOT_APPLICABLE, task_phase=3, current_phase=1)
+    assert is_skipped(TaskStatus.NOT_STARTED, task_phase=1, current_phase=2)
+    assert not is_skipped(TaskStatus.NOT_STARTED, task_phase=2, current_phase=2)
+    assert not is_skipped(TaskStatus.NOT_STARTED, task_phase=3, current_phase=2)
+    assert not is_skipped(TaskStatus.IN_PROGRESS, task_phase=1, current_phase=3)
+    assert not is_skipped(TaskStatus.DONE, task_phase=1, current_phase=3)
+
+
+def test_matrix_counts_skips_filters_and_sorts_by_them_and_links_each_cell(
+        client, auth, create_authority, create_user, add_member):
+    _, (first, second) = _consultant_of(2, create_authority, create_user, add_member, auth)
+    checklist.set_current_phase(_programme(first), 2, None)  # left Phase 1 behind
+    _task(second, 2, 4).status = TaskStatus.NOT_APPLICABLE
+    for number in range(1, 17):
+        _task(first, 1, number).status = TaskStatus.DONE
+    _task(first, 1, 7).status = TaskStatus.NOT_STARTED
+    db.session.commit()
+    page = client.get("/portfolio/matrix").get_data(as_text=True)
+    row = page[page.index("Phase 3 Task 1:"):]
+    row = row[:row.index("</tr>")]
+    assert row.rstrip().endswith('<td class="govuk-table__cell govuk-table__cell--numeric">0</td>')
+    skipped = client.get("/portfolio/matrix?show=skipped").get_data(as_text=True)
+    body = skipped[skipped.index("<tbody"):]
+    assert body.count("<tr") == 2
+    assert "Phase 1 Task 7:" in body and "Phase 2 Task 4:" in body
+    by_skips = client.get("/portfolio/matrix?sort=skipped").get_data(as_text=True)
+    body = by_skips[by_skips.index("<tbody"):]
+    assert body.index("Phase 1 Task 7:") < body.index("Phase 1 Task 5:")
+    task = _task(first, 1, 7)
+    assert f'href="/a/council-000/checklist/tasks/{task.id}"' in page

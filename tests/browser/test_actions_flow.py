@@ -44,8 +44,24 @@ def test_action_log_filters_and_bulk_controls_are_accessible(page):
     sign_in(page, "lead@demo.example.org")
     page.goto("/a/demo/actions?rag=red")
     expect(page.locator("[role=status]")).to_contain_text("match your filters")
-    page.locator("summary", has_text="Change the selected actions").click()
+    # The bulk controls sit above the table with labels of their own (the filter has an
+    # Owner select too).
+    assert page.get_by_label("Reassign to").get_attribute("id") == "bulk-owner"
+    assert page.evaluate("""() => {
+        const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
+        return ids.length === new Set(ids).size;
+    }""")
+    bulk = page.locator(".app-bulk-actions").bounding_box()
+    table = page.locator("table.app-table--actions").bounding_box()
+    assert 0 < table["y"] - (bulk["y"] + bulk["height"]) < 100
     assert_accessible(page, "action-log-overdue")
+    # On a phone the results come first and the filters start closed.
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    assert not page.locator("#filters details").evaluate("d => d.open")
+    results = page.locator("table.app-table--actions").bounding_box()
+    assert results["y"] < page.locator("#filters").bounding_box()["y"]
+    assert results["y"] < 1200
     page.goto("/a/demo/actions/import")
     assert_accessible(page, "action-import")
 

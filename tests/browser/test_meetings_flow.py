@@ -72,7 +72,7 @@ def test_steering_member_records_attendance_minutes_and_an_action(page):
     assert_accessible(page, "meeting-attendance")
     page.click("button:has-text('Save attendance')")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Attendance saved.")
-    expect(page.locator("#attendance + table")).to_contain_text("Did not attend")
+    expect(page.locator("#attendance + .app-table-scroll table")).to_contain_text("Did not attend")
 
     item = page.locator("li", has=page.get_by_role(
         "heading", name=re.compile(r"Suggested changes to processes")))
@@ -97,7 +97,7 @@ def test_steering_member_records_attendance_minutes_and_an_action(page):
     page.click("button:has-text('Save outcome')")
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "Action recorded and added to the action log.")
-    expect(page.locator("#actions + table")).to_contain_text(
+    expect(page.locator("#actions + .app-table-scroll table")).to_contain_text(
         "Draft one Early Help referral form for reunification cases")
     assert_accessible(page, "meeting-page")
 
@@ -135,7 +135,7 @@ def test_champion_fills_in_an_action_sheet(page):
     page.select_option("#owner", label="Aisha Rahman (Team Manager, Children in Care)")
     _fill_date(page, "due_date", 1, 2, 2030)
     page.click("button:has-text('Add action')")
-    expect(page.locator("#sheet-actions + table")).to_contain_text(
+    expect(page.locator("#sheet-actions + .app-table-scroll table")).to_contain_text(
         "Collect two examples of good support plans")
     assert_accessible(page, "meeting-action-sheet")
 

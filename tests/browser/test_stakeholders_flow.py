@@ -75,7 +75,7 @@ def test_steering_member_keeps_the_engagement_plan(page):
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "Engagement planned: Youth justice team briefing")
     expect(page.locator("p.govuk-body .app-rag--red")).to_have_text("Red")
-    expect(page.locator("#dates ~ table").first).to_contain_text(
+    expect(page.locator("#dates ~ .app-table-scroll table").first).to_contain_text(
         f"{started.day} {started:%B %Y}")
     assert_accessible(page, "engagement")
 
@@ -91,7 +91,8 @@ def test_steering_member_keeps_the_engagement_plan(page):
     page.click("button:has-text('Save')")
     banner = page.locator(".govuk-notification-banner")
     expect(banner).to_contain_text("recorded. Feedback saved. Action added to the action log.")
-    expect(page.locator("#recorded ~ table").first).to_contain_text("Eight case managers came.")
+    expect(page.locator("#recorded ~ .app-table-scroll table").first).to_contain_text(
+        "Eight case managers came.")
     expect(page.locator("p.govuk-body .app-rag--green")).to_have_text("Green")
     assert_accessible(page, "engagement-recorded")
 

@@ -682,3 +682,20 @@ def edit_member(member_id: int):
 def decisions():
     return render_template("meetings/decisions.html",
                            decisions=services.decisions(g.programme))
+
+
+@bp.get("/meetings/<int:meeting_id>/agenda/print")
+def agenda_print(meeting_id: int):
+    """The agenda as a paper document for the meeting: no edit links, no forms."""
+    meeting = _meeting_or_404(meeting_id)
+    return render_template("meetings/agenda_print.html", meeting=meeting)
+
+
+@bp.get("/meetings/<int:meeting_id>/sheets/print")
+def sheets_print(meeting_id: int):
+    """A blank action sheet for each invitee, with their name on it, one to a page."""
+    meeting = _meeting_or_404(meeting_id)
+    if not meeting.kind.has_action_sheets:
+        abort(404)
+    return render_template("meetings/sheets_print.html", meeting=meeting,
+                           questions=list(SheetQuestion))

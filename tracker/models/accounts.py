@@ -94,6 +94,8 @@ class User(UserMixin, db.Model):
     email_action_lists: Mapped[bool] = mapped_column(Boolean, default=True,
                                                      server_default=true())
     email_postcards: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # When the person last opened their notifications: later ones count as unread.
+    notifications_seen_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
     memberships: Mapped[list[Membership]] = relationship(

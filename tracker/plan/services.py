@@ -175,6 +175,59 @@ class Timeline:
         span = (self.end - self.start).days or 1
         return round(width * (when - self.start).days / span, 1)
 
+    def placed(self, chart_width: float) -> dict[str, list[PlacedItem]]:
+        """Each lane's items with their labels laid out so none overlap: a label goes on the
+        first row of its lane where it clears every label already there (greedy, by date).
+        Labels near the right edge sit left of their marker."""
+        out: dict[str, list[PlacedItem]] = {}
+        for lane in self.lanes:
+            row_ends: list[list[tuple[float, float]]] = []
+            placed = []
+            for item in (i for i in self.items if i.lane == lane):
+                x = self.x(item.when, chart_width)
+                label = _short(item.title)
+                width = len(label) * LABEL_CHAR_WIDTH
+                anchor_end = x + MARKER_GAP + width > chart_width + TIMELINE_RIGHT_MARGIN
+                left, right = ((x - MARKER_GAP - width, x + MARKER_RADIUS) if anchor_end
+                               else (x - MARKER_RADIUS, x + MARKER_GAP + width))
+                row = next((n for n, spans in enumerate(row_ends)
+                            if all(right < a or b < left for a, b in spans)), len(row_ends))
+                if row == len(row_ends):
+                    row_ends.append([])
+                row_ends[row].append((left, right))
+                placed.append(PlacedItem(item, x, row, label, anchor_end, left, right))
+            out[lane] = placed
+        return out
+
+    def rows_in(self, lane: str, chart_width: float) -> int:
+        return max((p.row + 1 for p in self.placed(chart_width)[lane]), default=1)
+
+
+# Label layout on the timeline chart, in SVG units: a 12px label's characters are at most about
+# 7 wide; the marker's radius and the gap before its label; the room right of the chart.
+LABEL_CHAR_WIDTH = 7
+MARKER_RADIUS = 8
+MARKER_GAP = 11
+TIMELINE_RIGHT_MARGIN = 120
+LABEL_MAX_CHARS = 32
+
+
+def _short(title: str) -> str:
+    """A label short enough for the chart; the full title is in the item's tooltip and the
+    table below the chart."""
+    return title if len(title) <= LABEL_MAX_CHARS else title[:LABEL_MAX_CHARS - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class PlacedItem:
+    item: TimelineItem
+    x: float
+    row: int
+    label: str
+    anchor_end: bool  # the label sits left of the marker
+    left: float
+    right: float
+
 
 def timeline(programme_id: int, today: date | None = None,
              extra_items: list[TimelineItem] | None = None) -> Timeline:

@@ -36,7 +36,13 @@ def index():
 
 @bp.get("/matrix")
 def matrix():
-    return render_template("portfolio/matrix.html", matrix=services.matrix(current_user))
+    sort = request.args.get("sort", "task")
+    if sort not in services.MATRIX_SORTS:
+        sort = "task"
+    skipped_only = request.args.get("show") == "skipped"
+    m = services.matrix(current_user)
+    return render_template("portfolio/matrix.html", matrix=m, sort=sort,
+                           skipped_only=skipped_only, rows=m.rows(sort, skipped_only))
 
 
 @bp.get("/matrix.csv")

@@ -157,6 +157,17 @@ SORTS = {
 }
 
 
+def is_skipped(status: TaskStatus, task_phase: int, current_phase: int) -> bool:
+    """A task is skipped when the authority set it aside, or left its phase without starting
+    it. A task in the current or a later phase that is not started yet is not reached yet."""
+    if status == TaskStatus.NOT_APPLICABLE:
+        return True
+    return status == TaskStatus.NOT_STARTED and task_phase < current_phase
+
+
+MATRIX_SORTS = ("task", "skipped")
+
+
 @dataclass
 class Matrix:
     authorities: list[Authority]
@@ -165,12 +176,23 @@ class Matrix:
     programmes: list[Programme]
     # (phase, number) of the tasks Homeward added, which the page marks as such.
     homeward: set[tuple[int, int]] = field(default_factory=set)
+    # (programme id, phase, number) -> the authority's own task, for each cell's link
+    task_ids: dict[tuple[int, int, int], int] = field(default_factory=dict)
+
+    def is_skipped(self, programme: Programme, phase: int, number: int) -> bool:
+        status = self.cells.get((programme.id, phase, number))
+        return status is not None and is_skipped(status, phase, programme.current_phase)
 
     def skipped(self, phase: int, number: int) -> int:
-        """How many authorities have not started (or set aside) this task."""
-        return sum(1 for p in self.programmes
-                   if self.cells.get((p.id, phase, number)) in (TaskStatus.NOT_STARTED,
-                                                                 TaskStatus.NOT_APPLICABLE))
+        """How many authorities skipped this task (see is_skipped)."""
+        return sum(1 for p in self.programmes if self.is_skipped(p, phase, number))
+
+    def rows(self, sort: str = "task", skipped_only: bool = False) -> list[tuple[int, int, str]]:
+        """The tasks to show: in Checklist order or most skipped first, all or only skipped."""
+        rows = [t for t in self.tasks if not skipped_only or self.skipped(t[0], t[1])]
+        if sort == "skipped":
+            rows.sort(key=lambda t: -self.skipped(t[0], t[1]))  # stable: Checklist order within
+        return rows
 
 
 def matrix(user: User) -> Matrix:
@@ -178,17 +200,20 @@ def matrix(user: User) -> Matrix:
     pairs = supported_programmes(user)
     ids = [p.id for _, p in pairs]
     cells: dict[tuple[int, int, int], TaskStatus] = {}
+    task_ids: dict[tuple[int, int, int], int] = {}
     titles: dict[tuple[int, int], str] = {}
     homeward: set[tuple[int, int]] = set()
     if ids:
-        for pid, phase, number, title, status, added in db.session.execute(
-            select(ChecklistTask.programme_id, ChecklistTask.phase, ChecklistTask.number,
-                   ChecklistTask.title, ChecklistTask.status, ChecklistTask.reconstructed)
+        for task_id, pid, phase, number, title, status, added in db.session.execute(
+            select(ChecklistTask.id, ChecklistTask.programme_id, ChecklistTask.phase,
+                   ChecklistTask.number, ChecklistTask.title, ChecklistTask.status,
+                   ChecklistTask.reconstructed)
             .where(ChecklistTask.programme_id.in_(ids), ChecklistTask.is_local.is_(False))
         ).all():
             cells[(pid, phase, number)] = status
+            task_ids[(pid, phase, number)] = task_id
             titles.setdefault((phase, number), title)
             if added:
                 homeward.add((phase, number))
     tasks = [(phase, number, titles[(phase, number)]) for phase, number in sorted(titles)]
-    return Matrix([a for a, _ in pairs], tasks, cells, [p for _, p in pairs], homeward)
+    return Matrix([a for a, _ in pairs], tasks, cells, [p for _, p in pairs], homeward, task_ids)

@@ -1,0 +1,74 @@
+"""Each page people take into a meeting prints as a paper document of a known length for the
+demo data: a visible Print button, no URLs after links, nothing to type into or click."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import SCREENSHOTS, sign_in
+
+# What a printed page must not hold: edit links and forms are for the screen.
+ON_PAPER = """() => {
+    const shown = e => e.checkVisibility();
+    return {
+        urls: [...document.querySelectorAll('a[href]')].filter(shown)
+            .map(a => getComputedStyle(a, '::after').content)
+            .filter(c => c && c !== 'none' && c !== 'normal'),
+        forms: [...document.querySelectorAll('form, input, textarea, select, .govuk-button')]
+            .filter(shown).length,
+    };
+}"""
+
+
+def printed_pages(page, name: str) -> int:
+    """Prints the page to an A4 PDF (as the browser's Print would) and counts its pages."""
+    page.emulate_media(media="print")
+    try:
+        on_paper = page.evaluate(ON_PAPER)
+        assert on_paper == {"urls": [], "forms": 0}, f"{name} on paper: {on_paper}"
+        SCREENSHOTS.mkdir(exist_ok=True)
+        pdf = page.pdf(path=str(SCREENSHOTS / f"{name}.pdf"), format="A4")
+    finally:
+        page.emulate_media(media="screen")
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def open_meeting(page, title: str) -> None:
+    page.goto("/a/demo/meetings")
+    page.get_by_role("link", name=title, exact=True).first.click()
+    expect(page.locator("h1")).to_have_text(title)
+
+
+@pytest.mark.parametrize("view, button, pages", [
+    ("agenda", "Print the agenda", 1),
+    ("sheets", "Print the action sheets", "one per invitee"),
+    ("action list", "Print the action list", 1),
+    ("postcard", "Print the postcard", 1),
+    ("engagement plan", "Print the engagement plan", 6),
+])
+def test_print_views_are_paper_documents_of_a_known_length(page, view, button, pages):
+    sign_in(page, "lead@demo.example.org")
+    if view in ("agenda", "sheets"):
+        open_meeting(page, "Practice Set 3")
+        invitees = page.locator("#attendance ~ div table tbody tr").count()
+        link = "Print the agenda" if view == "agenda" else "Print a blank action sheet for each invitee"
+        page.get_by_role("link", name=link).click()
+        if view == "sheets":
+            pages = invitees
+            assert page.locator(".app-print-sheet h2").count() == invitees
+            expect(page.locator(".app-print-sheet h2").first).to_contain_text("Action sheet: ")
+    elif view == "action list":
+        open_meeting(page, "Practice Set 2")
+        page.get_by_role("link", name="See and print the action list").click()
+    elif view == "postcard":
+        page.goto("/a/demo/postcards")
+        page.get_by_role("link", name="From the practice group, Practice Set 1").click()
+        page.get_by_role("link", name="Print this postcard").click()
+    else:
+        page.goto("/a/demo/engagement-plan")
+        page.get_by_role("link", name="Printable version").click()
+    print_button = page.get_by_role("button", name=button)
+    expect(print_button).to_be_visible()
+    assert printed_pages(page, "print-" + view.replace(" ", "-")) == pages
+    assert page.console_errors == []
