@@ -116,6 +116,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(403, error_page(403, "You cannot do that", "errors/403.html"))
     app.register_error_handler(404, error_page(404, "Page not found", "errors/404.html"))
     app.register_error_handler(405, error_page(405, "Page not found", "errors/404.html"))
+    app.register_error_handler(413, error_page(413, "The file is too large", "errors/413.html"))
     app.register_error_handler(500, error_page(500, "Sorry, there is a problem", "errors/500.html"))
     app.register_error_handler(
         CSRFError, error_page(400, "Your form timed out", "errors/csrf.html")
