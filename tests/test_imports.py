@@ -123,3 +123,18 @@ def test_a_file_just_over_the_file_limit_is_named_at_the_field(client, signed_in
     signed_in(Role.LEAD)
     page = _page(client, ACTIONS, b"title\n" + b"x" * imports.MAX_FILE_BYTES)
     assert "The file is larger than 2 MB" in page
+
+
+def test_exports_neutralise_formula_cells_and_import_them_back(client, signed_in, programme):
+    from tracker.actions import services
+
+    signed_in(Role.LEAD)
+    for title in ("=HYPERLINK(\"http://evil.example\",\"x\")", "+1", "-1", "@SUM(A1)"):
+        services.create_action(programme, title=title, actor=None, details="\tindented")
+    db.session.commit()
+    exported = client.get("/a/testshire/actions/export.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in exported and "'+1" in exported and "'@SUM" in exported
+    assert "'\tindented" in exported
+    assert "\n=" not in exported and ",=" not in exported
+    page = _upload(client, ACTIONS, "title\n'+1\n").get_data(as_text=True)
+    assert "<td class=\"govuk-table__cell\">+1</td>" in page

@@ -134,7 +134,7 @@ def read_sheet(records: Iterable[tuple[int, list[str]]], *, columns: Sequence[st
         row = Row(line, {})
         for name, cell in zip(header, cells, strict=False):
             if name:
-                row.values[name] = cell.strip()
+                row.values[name] = _as_typed(cell.strip())
         extra = [c for c in cells[len(header):] if c.strip()]
         if extra or any(c.strip() for name, c in zip(header, cells, strict=False) if not name):
             row.problem("", f"The row has {len(extra) or 'some'} cell(s) with no column name "
@@ -147,6 +147,14 @@ def read_sheet(records: Iterable[tuple[int, list[str]]], *, columns: Sequence[st
     if not rows:
         raise FileProblem(f"The file has no {noun}s in it, only the row of column names")
     return rows
+
+
+def _as_typed(cell: str) -> str:
+    """An exported cell comes back as it was typed: without the apostrophe the export put
+    before text a spreadsheet would read as a formula."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_START):
+        return cell[1:]
+    return cell
 
 
 def text_cell(row: Row, column: str, *, max_length: int | None, multiline: bool = False,
@@ -220,3 +228,30 @@ def save_all(save: Callable[[], T]) -> T:
         db.session.rollback()
         raise
     return result
+
+
+# -- CSV out ------------------------------------------------------------------------------------
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe, which shows
+    the text as typed; numbers and dates are written as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    def __init__(self, out: io.StringIO):
+        self._writer = csv.writer(out)
+
+    def writerow(self, row: Iterable) -> None:
+        self._writer.writerow([spreadsheet_safe(v) for v in row])
+
+
+def csv_writer(out: io.StringIO) -> _SafeWriter:
+    """Every CSV export writes through this, after writing the byte-order mark Excel needs."""
+    return _SafeWriter(out)

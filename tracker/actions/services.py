@@ -3,7 +3,6 @@ progress notes, filtering, bulk changes, and CSV export and import."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -298,7 +297,7 @@ def export_csv(actions: Iterable[Action], today: date | None = None) -> str:
     """UTF-8 with a byte-order mark so Excel reads it as UTF-8; dates ISO."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = imports.csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for a in actions:
         status = action_rag(a, today)

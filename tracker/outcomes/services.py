@@ -8,7 +8,6 @@ refused in one is refused in the other with the same words.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -563,7 +562,7 @@ def export_csv(rows: Iterable[OutcomeQuarter]) -> str:
     """The import's own columns, so an export edited in a spreadsheet imports back."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = imports.csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for r in rows:
         writer.writerow([r.period.short_label.replace("–", "-"),
