@@ -4,11 +4,11 @@ one message's failure never stops the others, nothing is sent twice, nothing is 
 import socket
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker import clock
 from tracker.extensions import db
@@ -205,3 +205,27 @@ def test_a_sender_that_fails_mid_batch_releases_its_claims(app, server, member, 
     assert delivery.deliver() == (2, 0), "released at once, not after the claim expires"
     assert len(server.received) == 4
 
+
+
+def test_a_scheduler_down_at_reminder_time_catches_up_once_on_start(app, member, programme,
+                                                                     monkeypatch):
+    from tracker.actions import services as actions
+    from tracker.scheduler import catch_up
+
+    lead = member(Role.LEAD)
+    for i in range(3):
+        actions.create_action(programme, title=f"Due {i}", actor=None, owner=lead,
+                              due_date=date(2026, 11, 23))
+    db.session.commit()
+    # Monday 23 November 2026, 07:00:30 in London (UTC in winter): 30 s after both jobs' time
+    # (reminders 07:00 and, with DIGEST_TIME at 07:00, the digest) while the scheduler was down.
+    app.config.update(DIGEST_TIME="07:00")
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 23, 7, 0, 30))
+    assert catch_up(app) == ["reminders", "digest"]
+    queued = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+    assert queued == 4  # three reminders and the lead's digest
+    assert catch_up(app) == [], "a second start finds nothing missed"
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 24, 6, 59))
+    assert catch_up(app) == [], "before Tuesday's time nothing is due"
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 24, 9, 0))
+    assert catch_up(app) == ["reminders"]
