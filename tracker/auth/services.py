@@ -35,14 +35,17 @@ def authenticate(email: str, password: str) -> User:
     """The user for these credentials, or SignInRefused with a message that never says
     whether an account exists for the email address."""
     email = normalise_email(email)
+    # Hash first, before anything is written: on SQLite a write holds the database's one
+    # write lock, and hashing takes a noticeable fraction of a second.
+    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    right = user is not None and user.active and user.check_password(password)
     throttle = _throttle(email)
     now = clock.now()
     minutes = current_app.config["SIGN_IN_LOCK_MINUTES"]
     if throttle.locked_until and throttle.locked_until > now:
         db.session.commit()
         raise SignInRefused(LOCKED.format(minutes=minutes))
-    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-    if user is None or not user.active or not user.check_password(password):
+    if not right:
         if throttle.locked_until and throttle.locked_until <= now:
             throttle.failures = 0  # the lock has run out: count afresh
             throttle.locked_until = None
@@ -52,7 +55,10 @@ def authenticate(email: str, password: str) -> User:
             throttle.locked_until = now + timedelta(minutes=minutes)
         db.session.commit()
         raise SignInRefused(LOCKED.format(minutes=minutes) if locked else GENERIC_FAILURE)
-    db.session.delete(throttle)
+    if throttle in db.session.new:  # made just now for this sign-in: nothing to remove
+        db.session.expunge(throttle)
+    else:
+        db.session.delete(throttle)
     db.session.commit()
     return user
 
