@@ -37,6 +37,15 @@ def visible(value: str) -> bool:
     return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in value)
 
 
+def strip_invisible(value: str) -> str:
+    start, end = 0, len(value)
+    while start < end and not visible(value[start]):
+        start += 1
+    while end > start and not visible(value[end - 1]):
+        end -= 1
+    return value[start:end]
+
+
 def check_text(value: str, label: str, *, max_length: int | None, multiline: bool = False) -> str:
     """The text as it may be stored; ValueError names what is wrong."""
     if _CONTROL.search(value):
