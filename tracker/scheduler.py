@@ -16,6 +16,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
+from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock
 from tracker.extensions import db
@@ -44,9 +45,12 @@ def run_once(app: Flask, *, digest: bool | None = None) -> dict[str, int]:
 
 
 def record_run(name: str, at: datetime | None = None) -> None:
-    run = db.session.get(JobRun, name) or JobRun(name=name)
-    run.last_run_at = at or clock.now()
-    db.session.add(run)
+    """One upsert, so two schedulers recording the same job at once do not collide."""
+    values = {"name": name, "last_run_at": at or clock.now()}
+    dialect = db.engine.dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](JobRun)
+    db.session.execute(insert.values(**values).on_conflict_do_update(
+        index_elements=["name"], set_={"last_run_at": values["last_run_at"]}))
     db.session.commit()
 
 
