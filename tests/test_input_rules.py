@@ -92,3 +92,21 @@ def test_a_title_longer_than_its_column_is_refused(client, signed_in, programme)
     response = client.post(NEW_ACTION, data=_action_form(title="t" * 301))
     assert "Action must be 300 characters or fewer" in form_errors(response.get_data(as_text=True))
     assert _count() == 0
+
+
+def test_one_odd_stored_date_does_not_break_the_calendar_feed(client, programme, member):
+    from datetime import date
+
+    from tracker import calendar
+    from tracker.actions import services
+
+    owner = member(Role.STEERING)
+    services.create_action(programme, title="At the end of time", actor=None, owner=owner,
+                           due_date=date(9999, 12, 31))
+    services.create_action(programme, title="Next spring\r\nwith; odd, text\\", actor=None,
+                           owner=owner, due_date=date(2027, 3, 31))
+    calendar.turn_on(owner)
+    db.session.commit()
+    response = client.get(f"/calendar/{owner.calendar_token}.ics")
+    assert response.status_code == 200
+    assert "Next spring" in response.get_data(as_text=True)

@@ -8,6 +8,7 @@ to the next so calendar programs update an event rather than duplicating it.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from tracker.models import (
 )
 
 UID_DOMAIN = "homeward"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -123,19 +125,28 @@ def build(user: User, url_for) -> bytes:
     stamp = clock.now().replace(microsecond=0)
     events = [e for source in _SOURCES for e in source(user, programmes, url_for)]
     for item in sorted(events, key=lambda e: (e.day, e.uid)):
-        event = Event()
-        event.add("uid", item.uid)
-        event.add("dtstamp", stamp.replace(tzinfo=UTC))
-        if item.start is not None:
-            # In UTC, which every calendar program reads without a VTIMEZONE block.
-            event.add("dtstart", item.start.astimezone(UTC))
-            event.add("dtend", (item.end or item.start + timedelta(hours=1)).astimezone(UTC))
-        else:
-            event.add("dtstart", item.day)
-            event.add("dtend", item.day + timedelta(days=1))
-        event.add("summary", item.summary)
-        event.add("description", f"{item.description}\n{item.url}")
-        event.add("url", item.url)
-        event.add("transp", "TRANSPARENT")
-        calendar.add_component(event)
+        try:
+            calendar.add_component(_event(item, stamp))
+        except (ValueError, OverflowError, TypeError):
+            # One odd stored value (a date at the end of time, say) must not break the feed.
+            log.exception("calendar event %s left out of %s's feed", item.uid, user.id)
     return calendar.to_ical()
+
+
+def _event(item: FeedEvent, stamp: datetime) -> Event:
+    """An all-day event for a date, or a timed one for a meeting."""
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("dtstamp", stamp.replace(tzinfo=UTC))
+    if item.start is not None:
+        # In UTC, which every calendar program reads without a VTIMEZONE block.
+        event.add("dtstart", item.start.astimezone(UTC))
+        event.add("dtend", (item.end or item.start + timedelta(hours=1)).astimezone(UTC))
+    else:
+        event.add("dtstart", item.day)
+        event.add("dtend", item.day + timedelta(days=1))
+    event.add("summary", item.summary)
+    event.add("description", f"{item.description}\n{item.url}")
+    event.add("url", item.url)
+    event.add("transp", "TRANSPARENT")
+    return event
