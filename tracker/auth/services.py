@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from werkzeug.security import check_password_hash
 
 from tracker import clock
 from tracker.extensions import db
@@ -35,10 +36,13 @@ def authenticate(email: str, password: str) -> User:
     """The user for these credentials, or SignInRefused with a message that never says
     whether an account exists for the email address."""
     email = normalise_email(email)
-    # Hash first, before anything is written: on SQLite a write holds the database's one
-    # write lock, and hashing takes a noticeable fraction of a second.
+    # Hash outside any transaction: on SQLite a writing request's transaction holds the
+    # database's one write lock from its first statement, and hashing takes a noticeable
+    # fraction of a second. The account is read, the transaction ended, then the hash checked.
     user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-    right = user is not None and user.active and user.check_password(password)
+    stored = user.password_hash if user is not None and user.active else None
+    db.session.commit()
+    right = stored is not None and check_password_hash(stored, password)
     throttle = _throttle(email)
     now = clock.now()
     minutes = current_app.config["SIGN_IN_LOCK_MINUTES"]
