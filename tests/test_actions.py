@@ -289,7 +289,7 @@ def test_import_without_a_title_column(client, signed_in, programme):
     signed_in(Role.LEAD)
     response = client.post(f"{BASE}/import", data={
         "file": (io.BytesIO(b"name,date\nx,y\n"), "a.csv")}, content_type="multipart/form-data")
-    assert "The first row must name the columns, including title" in response.get_data(as_text=True)
+    assert "The first row must name the columns. Missing: title" in response.get_data(as_text=True)
 
 
 # -- query counts -------------------------------------------------------------------------------

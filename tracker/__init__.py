@@ -58,9 +58,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _bind_extensions(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
 
-    from tracker import models  # noqa: F401 - registers every table on the metadata
+    from tracker import (
+        models,  # noqa: F401 - registers every table on the metadata
+        sqlite,
+    )
     from tracker.extensions import csrf, db, login_manager, migrate
 
+    sqlite.init()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -7,6 +7,7 @@ to the next so calendar programs update an event rather than duplicating it.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from tracker.models import (
 from tracker.registry import Registry
 
 UID_DOMAIN = "homeward"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -85,20 +87,29 @@ def build(user: User) -> bytes:
     stamp = clock.now().replace(microsecond=0)
     events = [e for source in FEED_SOURCES for e in source(user, programmes)]
     for item in sorted(events, key=lambda e: (e.day, e.uid)):
-        event = Event()
-        event.add("uid", item.uid)
-        event.add("dtstamp", stamp.replace(tzinfo=UTC))
-        if item.start is not None:
-            # In UTC, which every calendar program reads without a VTIMEZONE block.
-            event.add("dtstart", item.start.astimezone(UTC))
-            event.add("dtend", (item.end or item.start + timedelta(hours=1)).astimezone(UTC))
-        else:
-            event.add("dtstart", item.day)
-            event.add("dtend", item.day + timedelta(days=1))
-        event.add("summary", item.summary)
-        url = item.link.external()
-        event.add("description", f"{item.description}\n{url}")
-        event.add("url", url)
-        event.add("transp", "TRANSPARENT")
-        calendar.add_component(event)
+        try:
+            calendar.add_component(_event(item, stamp))
+        except (ValueError, OverflowError, TypeError):
+            # One odd stored value (a date at the end of time, say) must not break the feed.
+            log.exception("calendar event %s left out of %s's feed", item.uid, user.id)
     return calendar.to_ical()
+
+
+def _event(item: FeedEvent, stamp: datetime) -> Event:
+    """An all-day event for a date, or a timed one for a meeting."""
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("dtstamp", stamp.replace(tzinfo=UTC))
+    if item.start is not None:
+        # In UTC, which every calendar program reads without a VTIMEZONE block.
+        event.add("dtstart", item.start.astimezone(UTC))
+        event.add("dtend", (item.end or item.start + timedelta(hours=1)).astimezone(UTC))
+    else:
+        event.add("dtstart", item.day)
+        event.add("dtend", item.day + timedelta(days=1))
+    event.add("summary", item.summary)
+    url = item.link.external()
+    event.add("description", f"{item.description}\n{url}")
+    event.add("url", url)
+    event.add("transp", "TRANSPARENT")
+    return event

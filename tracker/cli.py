@@ -132,6 +132,9 @@ def scheduler() -> None:
     click.echo(f"Scheduler running: reminders at {app.config['REMINDER_TIME']}, digest on "
                f"{app.config['DIGEST_DAY']} at {app.config['DIGEST_TIME']} (Europe/London), "
                "delivery every minute. Ctrl+C to stop.")
+    caught_up = schedule.catch_up(app)
+    if caught_up:
+        click.echo(f"Caught up on jobs missed while stopped: {', '.join(caught_up)}.")
     try:
         schedule.build(app).start()
     except (KeyboardInterrupt, SystemExit):

@@ -11,8 +11,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import Field, HiddenField, IntegerField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import Length, StopValidation, ValidationError
 
+from tracker import validation
 from tracker.audit import StaleEdit
 from tracker.errors import RuleBroken
 from tracker.extensions import db
@@ -44,12 +45,14 @@ class GovDateField(Field):
                    if not value]
         if missing:
             raise ValueError(f"{self.label.text} must include a {' and '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+        if not all(p.isascii() and p.isdigit() for p in (day, month, year)) or len(year) != 4 \
+                or len(day) > 2 or len(month) > 2:
             raise ValueError(f"{self.label.text} must be a real date, like 27 3 2027")
         try:
             self.data = date(int(year), int(month), int(day))
         except ValueError as exc:
             raise ValueError(f"{self.label.text} must be a real date, like 27 3 2027") from exc
+        validation.check_year(self.data, self.label.text)
 
 
 class VersionField(IntegerField):
@@ -80,8 +83,17 @@ def error_summary(form) -> dict:
     return params
 
 
+def fits(column, label: str) -> Length:
+    """A Length validator from the model column's own limit, e.g. fits(Action.title, "Action"),
+    so a form can never accept more than the database stores."""
+    limit = validation.column_length(column)
+    return Length(max=limit, message=f"{label} must be {limit:,} characters or fewer")
+
+
 def strip_text(value):
-    return value.strip() if isinstance(value, str) else value
+    """Spaces and invisible characters (zero-width spaces and the like) trimmed from both
+    ends, so a value of nothing a reader can see counts as blank."""
+    return validation.strip_invisible(value) if isinstance(value, str) else value
 
 
 def not_blank(message: str):

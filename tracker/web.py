@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request, url_for
+from flask import Flask, Request, g, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.utils import cached_property
 
-from tracker import clock, markdown, money
+from tracker import clock, markdown, money, validation
 from tracker.extensions import db, login_manager
 from tracker.forms import error_summary
 from tracker.models import ROLE_LABELS, Membership, User
 from tracker.permissions import Permission, can
 from tracker.tenancy import add_authority_slug
+
+
+def _without_controls(values: ImmutableMultiDict) -> ImmutableMultiDict:
+    return ImmutableMultiDict([(key, validation.strip_controls(value))
+                               for key, value in values.items(multi=True)])
+
+
+class CleanRequest(Request):
+    """Form fields and query parameters without control characters (NUL and the like): no
+    one types them, PostgreSQL refuses NUL, and stripping them here covers every form."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        self.__dict__["form"] = _without_controls(self.__dict__["form"])
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict:
+        return _without_controls(super().args)
 
 
 @login_manager.user_loader
@@ -42,6 +62,7 @@ def my_memberships() -> list[Membership]:
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = CleanRequest
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to see that page."
     login_manager.login_message_category = "info"
@@ -115,6 +136,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(403, error_page(403, "You cannot do that", "errors/403.html"))
     app.register_error_handler(404, error_page(404, "Page not found", "errors/404.html"))
     app.register_error_handler(405, error_page(405, "Page not found", "errors/404.html"))
+    app.register_error_handler(413, error_page(413, "The file is too large", "errors/413.html"))
     app.register_error_handler(500, error_page(500, "Sorry, there is a problem", "errors/500.html"))
     app.register_error_handler(
         CSRFError, error_page(400, "Your form timed out", "errors/csrf.html")

@@ -22,8 +22,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from tracker.forms import GovDateField, VersionField, choices, strip_text
-from tracker.models import ActionStatus, MilestoneStatus
+from tracker.forms import GovDateField, VersionField, choices, fits, strip_text
+from tracker.models import Action, ActionStatus, MilestoneStatus
 from tracker.rag import Rag
 
 NONE = ""
@@ -46,7 +46,7 @@ class ActionForm(FlaskForm):
         filters=[strip_text],
         description="What needs to be done, in a few words.",
         validators=[DataRequired("Enter what needs to be done"),
-                    Length(max=300, message="Action must be 300 characters or fewer")],
+                    fits(Action.title, "Action")],
     )
     details = TextAreaField(
         "Details",
@@ -61,7 +61,7 @@ class ActionForm(FlaskForm):
         widget=GovTextInput(),
         filters=[strip_text],
         description='For example, "Head of Commissioning". Used only when no owner is chosen above.',
-        validators=[Length(max=200, message="Owner's name must be 200 characters or fewer")],
+        validators=[fits(Action.owner_name, "Owner's name")],
     )
     due_date = GovDateField("Due date", description="For example, 27 3 2027")
     status = RadioField("Status", widget=GovRadioInput(),

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker import clock
+from tracker import clock, imports
 from tracker.actions import forms, services
 from tracker.errors import RuleBroken
 from tracker.extensions import db
@@ -240,26 +240,16 @@ def import_csv():
     form = forms.ImportForm()
     rows = None
     if form.validate_on_submit():
-        upload = form.file.data
-        text = form.csv_text.data
-        if upload and upload.filename:
-            try:
-                text = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                form.file.errors.append("The file must be a CSV saved as UTF-8")
-                text = None
-        elif not text:
-            form.file.errors.append("Choose a CSV file to import")
+        text = imports.uploaded_text(form)
         if text:
-            rows = services.parse_import(text, g.programme.id, g.authority.id)
-            ok = not any(r.problems for r in rows)
-            if ok and request.form.get("confirm") and not (upload and upload.filename):
-                created = services.import_rows(g.programme, rows, current_user)
-                db.session.commit()
+            rows = imports.parse_or_explain(
+                form, lambda t: services.parse_import(t, g.programme.id, g.authority.id), text)
+            if rows and not any(r.problems for r in rows) and imports.is_confirmed(form, request):
+                created = imports.save_all(
+                    lambda: services.import_rows(g.programme, rows, current_user))
                 flash(f"{len(created)} action{'s' if len(created) != 1 else ''} imported.",
                       "success")
                 return redirect(url_for(".log", sort="created"))
-            form.csv_text.data = text
     status = 400 if (form.errors or (rows and any(r.problems for r in rows))) else 200
     return render_template("actions/import.html", form=form, rows=rows,
                            columns=services.IMPORT_COLUMNS), status

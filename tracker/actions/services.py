@@ -3,7 +3,6 @@ progress notes, filtering, bulk changes, and CSV export and import."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import audit, calendar, clock
+from tracker import audit, calendar, clock, imports
 from tracker.extensions import db
 from tracker.links import Link
 from tracker.models import (
@@ -28,6 +27,7 @@ from tracker.models import (
     Workstream,
 )
 from tracker.rag import Rag, RagStatus, rag, sql_colour
+from tracker.validation import column_length
 
 ACTION = "action"
 
@@ -250,6 +250,7 @@ def bulk_update(actions: Iterable[Action], actor: User, **values) -> int:
 
 CSV_COLUMNS = ["id", "title", "owner", "owner_email", "due_date", "status", "rag", "workstream",
                "milestone", "source", "details", "created_at", "completed_at"]
+DETAILS_LENGTH = 20_000  # the form's limit too; the column is unbounded text
 IMPORT_COLUMNS = ["title", "owner_email", "owner_name", "due_date", "status", "workstream",
                   "milestone", "details"]
 
@@ -285,7 +286,7 @@ def export_csv(actions: Iterable[Action], today: date | None = None) -> str:
     """UTF-8 with a byte-order mark so Excel reads it as UTF-8; dates ISO."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = imports.csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for a in actions:
         status = action_rag(a, today)
@@ -300,24 +301,11 @@ def export_csv(actions: Iterable[Action], today: date | None = None) -> str:
     return out.getvalue()
 
 
-@dataclass
-class ImportRow:
-    line: int
-    values: dict[str, str]
-    problems: list[str] = field(default_factory=list)
-    parsed: dict = field(default_factory=dict)
-
-
-def parse_import(text: str, programme_id: int, authority_id: int) -> list[ImportRow]:
-    """Every row with every problem it has; nothing is saved here."""
-    text = text.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text))
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
-    if "title" not in headers:
-        row = ImportRow(1, {}, [f"The first row must name the columns, including title. "
-                                f"Columns you can use: {', '.join(IMPORT_COLUMNS)}"])
-        return [row]
-    unknown = [h for h in headers if h and h not in IMPORT_COLUMNS]
+def parse_import(text: str, programme_id: int, authority_id: int) -> list[imports.Row]:
+    """Every row with every problem it has; nothing is saved here. FileProblem when the file
+    as a whole cannot be read."""
+    rows = imports.read_sheet(imports.csv_records(text), columns=IMPORT_COLUMNS,
+                              required=["title"], noun="action")
     members = {
         u.email: u for u in db.session.execute(
             select(User).join(Membership).where(Membership.authority_id == authority_id)
@@ -327,56 +315,42 @@ def parse_import(text: str, programme_id: int, authority_id: int) -> list[Import
         select(Workstream).where(Workstream.programme_id == programme_id)).scalars()}
     milestones = {m.title.lower(): m for m in db.session.execute(
         select(Milestone).where(Milestone.programme_id == programme_id)).scalars()}
-    rows = []
-    for number, raw in enumerate(reader, start=2):
-        values = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()
-                  if k is not None}
-        row = ImportRow(number, values)
-        if unknown and not rows:
-            row.problems.append(f"Unknown column(s) {', '.join(unknown)}: use "
-                                f"{', '.join(IMPORT_COLUMNS)}")
-        if not any(values.values()):
-            continue
-        title = values.get("title", "")
-        if not title:
-            row.problems.append("title is empty")
-        elif len(title) > 300:
-            row.problems.append("title is longer than 300 characters")
-        row.parsed["title"] = title
-        row.parsed["details"] = values.get("details", "")
-        email = values.get("owner_email", "").lower()
+    for row in rows:
+        row.parsed = {
+            "title": imports.text_cell(row, "title", max_length=column_length(Action.title),
+                                       required="title is empty"),
+            "details": imports.text_cell(row, "details", multiline=True,
+                                         max_length=DETAILS_LENGTH),
+            "owner_name": imports.text_cell(row, "owner_name",
+                                            max_length=column_length(Action.owner_name)),
+        }
+        email = imports.text_cell(row, "owner_email", max_length=column_length(User.email))
         if email:
-            if email in members:
-                row.parsed["owner"] = members[email]
+            if email.lower() in members:
+                row.parsed["owner"] = members[email.lower()]
             else:
-                row.problems.append(f"owner_email {email} is not a member of this authority")
-        row.parsed["owner_name"] = values.get("owner_name", "")[:200]
-        due = values.get("due_date", "")
+                row.problem("owner_email", f"owner_email {email} is not a member of this "
+                                           "authority")
+        due = imports.date_cell(row, "due_date")
         if due:
-            try:
-                row.parsed["due_date"] = date.fromisoformat(due)
-            except ValueError:
-                row.problems.append(f"due_date {due!r} is not a date like 2027-03-31")
-        status = values.get("status", "").lower().replace(" ", "_") or "open"
+            row.parsed["due_date"] = due
+        status = row.values.get("status", "").lower().replace(" ", "_") or "open"
         try:
             row.parsed["status"] = ActionStatus(status)
         except ValueError:
-            row.problems.append(f"status {values.get('status')!r} is not one of "
-                                f"{', '.join(s.value for s in ActionStatus)}")
+            row.problem("status", f"status {row.values.get('status')!r} is not one of "
+                                  f"{', '.join(s.value for s in ActionStatus)}")
         for key, known in (("workstream", workstreams), ("milestone", milestones)):
-            name = values.get(key, "")
+            name = row.values.get(key, "")
             if name:
                 if name.lower() in known:
                     row.parsed[key] = known[name.lower()]
                 else:
-                    row.problems.append(f"{key} {name!r} does not exist in this programme")
-        rows.append(row)
-    if not rows:
-        return [ImportRow(2, {}, ["The file has no actions in it"])]
+                    row.problem(key, f"{key} {name!r} does not exist in this programme")
     return rows
 
 
-def import_rows(programme: Programme, rows: list[ImportRow], actor: User) -> list[Action]:
+def import_rows(programme: Programme, rows: list[imports.Row], actor: User) -> list[Action]:
     assert not any(r.problems for r in rows), "import only rows without problems"
     return [create_action(programme, actor=actor, **row.parsed) for row in rows]
 

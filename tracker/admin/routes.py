@@ -207,6 +207,9 @@ def outbox():
     elif state == "failing":
         query = query.where(OutboxMessage.sent_at.is_(None), OutboxMessage.cancelled_at.is_(None),
                             OutboxMessage.last_error != "")
+    elif state == "failed":
+        query = query.where(OutboxMessage.sent_at.is_(None), OutboxMessage.cancelled_at.is_(None),
+                            OutboxMessage.failed_at.is_not(None))
     elif state == "sent":
         query = query.where(OutboxMessage.sent_at.is_not(None))
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50,
@@ -236,6 +239,7 @@ def retry_message(message_id: int):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
     if message.sent_at is None:
         message.cancelled_at = None
+        message.failed_at = None  # one more try; a further failure marks it failed again
         message.next_attempt_at = clock.now()
         db.session.commit()
         flash(f"“{message.subject}” will be tried again within a minute.", "success")

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from werkzeug.security import check_password_hash
 
 from tracker import clock
 from tracker.extensions import db
@@ -35,14 +36,20 @@ def authenticate(email: str, password: str) -> User:
     """The user for these credentials, or SignInRefused with a message that never says
     whether an account exists for the email address."""
     email = normalise_email(email)
+    # Hash outside any transaction: on SQLite a writing request's transaction holds the
+    # database's one write lock from its first statement, and hashing takes a noticeable
+    # fraction of a second. The account is read, the transaction ended, then the hash checked.
+    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    stored = user.password_hash if user is not None and user.active else None
+    db.session.commit()
+    right = stored is not None and check_password_hash(stored, password)
     throttle = _throttle(email)
     now = clock.now()
     minutes = current_app.config["SIGN_IN_LOCK_MINUTES"]
     if throttle.locked_until and throttle.locked_until > now:
         db.session.commit()
         raise SignInRefused(LOCKED.format(minutes=minutes))
-    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-    if user is None or not user.active or not user.check_password(password):
+    if not right:
         if throttle.locked_until and throttle.locked_until <= now:
             throttle.failures = 0  # the lock has run out: count afresh
             throttle.locked_until = None
@@ -52,7 +59,10 @@ def authenticate(email: str, password: str) -> User:
             throttle.locked_until = now + timedelta(minutes=minutes)
         db.session.commit()
         raise SignInRefused(LOCKED.format(minutes=minutes) if locked else GENERIC_FAILURE)
-    db.session.delete(throttle)
+    if throttle in db.session.new:  # made just now for this sign-in: nothing to remove
+        db.session.expunge(throttle)
+    else:
+        db.session.delete(throttle)
     db.session.commit()
     return user
 

@@ -37,7 +37,7 @@ from tracker.models.meetings import (
     OutcomeKind,
     SheetQuestion,
 )
-from tracker.models.notifications import OutboxMessage
+from tracker.models.notifications import JobRun, OutboxMessage
 from tracker.models.outcomes import CostScenario, FinancialQuarter, OutcomeQuarter
 from tracker.models.postcards import (
     AnswerKind,
@@ -109,6 +109,7 @@ __all__ = [
     "ActionNote",
     "ActionStatus",
     "Milestone",
+    "JobRun",
     "OutboxMessage",
     "AnswerKind",
     "AnswerState",

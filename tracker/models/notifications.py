@@ -34,6 +34,9 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    # Set when delivery gives up (a permanent refusal, or too many attempts): no sender takes
+    # it again until an administrator retries it by hand.
+    failed_at: Mapped[datetime | None] = mapped_column(DateTime)
     # A sender claims a message before sending it, so two senders never send the same one.
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -46,4 +49,16 @@ class OutboxMessage(db.Model):
             return "Cancelled"
         if self.sent_at:
             return "Sent"
+        if self.failed_at:
+            return "Failed"
         return "Failing" if self.last_error else "Waiting"
+
+
+class JobRun(db.Model):
+    """When each scheduled job last ran, so a scheduler that was down at a job's time runs it
+    when it starts again (the jobs are idempotent, so running one twice is harmless)."""
+
+    __tablename__ = "job_run"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_run_at: Mapped[datetime] = mapped_column(DateTime)

@@ -33,7 +33,8 @@ def _render(draft: Draft) -> dict:
     context = {**draft.context, "recipient": draft.recipient,
                "link": draft.link.external() if draft.link else "",
                "preferences_url": external_url("auth.account") + "#notifications"}
-    subject = render_template(f"email/{draft.template}.subject.txt", **context).strip()
+    # A title typed with a line break must not become a header with one.
+    subject = " ".join(render_template(f"email/{draft.template}.subject.txt", **context).split())
     return {
         "key": draft.key,
         "kind": draft.kind,

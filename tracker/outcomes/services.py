@@ -8,7 +8,6 @@ refused in one is refused in the other with the same words.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -18,13 +17,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
-from tracker import audit, clock
+from tracker import audit, clock, imports, validation
 from tracker.extensions import db
 from tracker.models import FinancialQuarter, OutcomeQuarter, Programme, User
 from tracker.outcomes import questions
 
 QUARTER = "outcome_quarter"
 MAX_COUNT = 100_000
+NOTES_LENGTH = 5000  # the form's limit too
 # How far back the form offers quarters: five years gives a baseline from before the rollout.
 QUARTERS_OFFERED = 20
 
@@ -86,16 +86,12 @@ QUARTER_FIELDS = {f.key: (f.heading, None) for f in FIGURES} | {"notes": ("Notes
 
 def parse_count(text: str | None, figure: Figure) -> int | None:
     """A count as typed: whole, 0 or more, commas allowed. ValueError carries the message."""
-    value = (text or "").strip().replace(",", "")
+    value = (text or "").strip()
     if not value:
         if figure.required:
             raise ValueError(f"Enter the number for {figure.heading.lower()}, or 0")
         return None
-    if value.startswith("-") and value[1:].isdigit():
-        raise ValueError(f"{figure.heading} must be 0 or more")
-    if not value.isdigit():
-        raise ValueError(f"{figure.heading} must be a whole number, like 12")
-    number = int(value)
+    number = validation.parse_whole_number(value, figure.heading)
     if number > MAX_COUNT:
         raise ValueError(f"{figure.heading} must be {MAX_COUNT:,} or fewer")
     return number
@@ -176,6 +172,9 @@ def parse_quarter(text: str) -> FinancialQuarter:
     year, second, quarter = int(match[1]), match[2], int(match[3])
     if second and int(second) not in (year + 1, (year + 1) % 100):
         raise ValueError(f"{text.strip()!r}: a financial year runs from {year} to {year + 1}")
+    if not validation.EARLIEST_YEAR <= year < validation.LATEST_YEAR:
+        raise ValueError(f"{text.strip()!r}: the year must be between "
+                         f"{validation.EARLIEST_YEAR} and {validation.LATEST_YEAR - 1}")
     return FinancialQuarter(year, quarter)
 
 
@@ -552,7 +551,7 @@ def export_csv(rows: Iterable[OutcomeQuarter]) -> str:
     """The import's own columns, so an export edited in a spreadsheet imports back."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = imports.csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for r in rows:
         writer.writerow([r.period.short_label.replace("–", "-"),
@@ -561,78 +560,55 @@ def export_csv(rows: Iterable[OutcomeQuarter]) -> str:
     return out.getvalue()
 
 
-@dataclass(frozen=True)
-class CellProblem:
-    column: str
-    message: str
-
-
 @dataclass
-class ImportRow:
-    line: int
-    values: dict[str, str]
-    problems: list[CellProblem] = field(default_factory=list)
+class ImportRow(imports.Row):
     period: FinancialQuarter | None = None
     figures: dict[str, int | None] = field(default_factory=dict)
     notes: str = ""
     existing: OutcomeQuarter | None = None
 
-    def bad(self, column: str) -> str:
-        return "; ".join(p.message for p in self.problems if p.column == column)
-
 
 def parse_import(text: str, programme_id: int, today: date | None = None) -> list[ImportRow]:
-    """Every row with every problem, each naming its column; nothing is saved here."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    headers = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in ("quarter", *(f.key for f in FIGURES if f.required))
-               if c not in headers]
-    if missing:
-        return [ImportRow(1, {}, [CellProblem(
-            "", f"The first row must name the columns. Missing: {', '.join(missing)}. "
-                f"Columns you can use: {', '.join(CSV_COLUMNS)}")])]
-    unknown = [h for h in headers if h and h not in CSV_COLUMNS]
+    """Every row with every problem, each naming its column; nothing is saved here.
+    FileProblem when the file as a whole cannot be read."""
+    sheet = imports.read_sheet(
+        imports.csv_records(text), columns=CSV_COLUMNS, noun="quarter",
+        required=("quarter", *(f.key for f in FIGURES if f.required)))
     existing = {r.period: r for r in quarters(programme_id)}
     rows: list[ImportRow] = []
     seen: dict[FinancialQuarter, int] = {}
-    for number, raw in enumerate(reader, start=2):
-        values = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()
-                  if k is not None}
-        if not any(values.values()):
-            continue
-        row = ImportRow(number, values, notes=values.get("notes", "")[:5000])
-        if unknown and not rows:
-            row.problems.append(CellProblem("", f"Unknown column(s) {', '.join(unknown)}: use "
-                                                f"{', '.join(CSV_COLUMNS)}"))
+    for read in sheet:
+        row = ImportRow(read.line, read.values, read.problems)
+        values = row.values
+        row.notes = imports.text_cell(row, "notes", multiline=True,
+                                      max_length=NOTES_LENGTH)
         try:
             row.period = parse_quarter(values.get("quarter", ""))
         except ValueError as exc:
             message = str(exc) if values.get("quarter") else "Enter the quarter, like 2026-27 Q2"
-            row.problems.append(CellProblem("quarter", message))
+            row.problem("quarter", message)
         if row.period is not None:
             late = check_period(row.period, today)
             if late:
-                row.problems.append(CellProblem("quarter", late))
+                row.problem("quarter", late)
             elif row.period in seen:
-                row.problems.append(CellProblem(
-                    "quarter", f"{row.period.short_label} is also in row {seen[row.period]}"))
-            seen.setdefault(row.period, number)
+                row.problem("quarter", f"{row.period.short_label} is also in row "
+                                       f"{seen[row.period]}")
+            seen.setdefault(row.period, row.line)
             row.existing = existing.get(row.period)
         for figure in FIGURES:
             try:
                 row.figures[figure.key] = parse_count(values.get(figure.key), figure)
             except ValueError as exc:
-                row.problems.append(CellProblem(figure.key, str(exc)))
+                row.problem(figure.key, str(exc))
         parsed = {k: v for k, v in row.figures.items()
                   if not any(p.column == k for p in row.problems)}
         for key, message in check_figures(parsed).items():
-            row.problems.append(CellProblem(key, message))
+            row.problem(key, message)
         # Listed in the file's column order, as a person reads along the row.
         row.problems.sort(key=lambda p: CSV_COLUMNS.index(p.column)
                           if p.column in CSV_COLUMNS else -1)
         rows.append(row)
-    if not rows:
-        return [ImportRow(2, {}, [CellProblem("", "The file has no quarters in it")])]
     return rows
 
 

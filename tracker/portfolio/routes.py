@@ -5,13 +5,12 @@ Only the authorities where the person is a consultant appear; anyone who support
 
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
 
-from tracker import clock
+from tracker import clock, imports
 from tracker.portfolio import services
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
@@ -50,7 +49,7 @@ def matrix_csv():
     m = services.matrix(current_user)
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = imports.csv_writer(out)
     writer.writerow(["phase", "task", "title", *(a.name for a in m.authorities)])
     for phase, number, title in m.tasks:
         writer.writerow([phase, number, title, *(

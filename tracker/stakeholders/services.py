@@ -6,7 +6,6 @@ Every change is audited; stakeholders and engagements refuse stale edits."""
 
 from __future__ import annotations
 
-import csv
 import io
 from calendar import monthrange
 from collections import defaultdict
@@ -18,7 +17,7 @@ from math import ceil, sqrt
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import audit, calendar, clock
+from tracker import audit, calendar, clock, imports
 from tracker.actions.services import create_action
 from tracker.extensions import db
 from tracker.links import Link
@@ -634,7 +633,7 @@ def export_csv(rows: Iterable[Schedule]) -> str:
     dates; dates in one cell separated by semicolons."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = imports.csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for s in rows:
         e = s.engagement
