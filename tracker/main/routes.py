@@ -12,6 +12,7 @@ from tracker.extensions import db
 from tracker.main import services
 from tracker.meetings import services as meeting_services
 from tracker.models import Role
+from tracker.notifications.outbox import external_url
 from tracker.postcards import services as postcard_services
 from tracker.stakeholders import services as stakeholder_services
 from tracker.tenancy import authority_blueprint
@@ -44,13 +45,18 @@ def switch_authority():
     return redirect(url_for("authority.dashboard", authority_slug=slug))
 
 
+def _feed_link(endpoint: str, _external: bool = True, **values) -> str:
+    """Links in the feed come from BASE_URL, never from the request's Host header."""
+    return external_url(endpoint, **values)
+
+
 @bp.get("/calendar/<token>.ics")
 def calendar_feed(token: str):
     """The private feed: the secret token in the address is the only credential."""
     user = calendar.user_for_token(token)
     if user is None:
         abort(404)
-    return Response(calendar.build(user, url_for), mimetype="text/calendar",
+    return Response(calendar.build(user, _feed_link), mimetype="text/calendar",
                     headers={"Content-Disposition": 'inline; filename="homeward.ics"',
                              "Cache-Control": "private, max-age=900"})
 
