@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import form_errors
-from tracker import markdown, permissions
+from tests.conftest import PASSWORD, TEST_CONFIG, form_errors
+from tracker import clock, config, create_app, markdown, permissions
+from tracker.admin import routes as admin_routes
+from tracker.auth import services as auth_services
 from tracker.extensions import db
 from tracker.meetings import services as meetings
 from tracker.models import (
@@ -21,8 +24,10 @@ from tracker.models import (
     MeetingKind,
     Role,
     SheetQuestion,
+    SignInThrottle,
     StakeholderGroup,
     StakeholderType,
+    User,
 )
 from tracker.postcards import services as postcards
 from tracker.stakeholders import services as stakeholders
@@ -184,3 +189,167 @@ def test_the_steering_group_gives_actions_to_any_member_who_can_update_them(
         "title": "T", "owner": str(champion.id), "due_date": _date(date(2027, 2, 1))})
     assert response.status_code == 302
     assert db.session.execute(select(Action)).scalar_one().owner_id == champion.id
+
+
+# -- sign-in: no stranger can keep a member out -------------------------------------------------
+
+def _fail(client, email, times, ip="203.0.113.9"):
+    for _ in range(times):
+        response = client.post("/login", data={"email": email, "password": "wrong password!"},
+                               environ_base={"REMOTE_ADDR": ip})
+    return response
+
+
+def _later(monkeypatch, **delta):
+    moment = clock.now() + timedelta(**delta)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+
+
+def test_a_stranger_cannot_lock_a_member_out(app, client, member, monkeypatch):
+    lead = member(Role.LEAD)
+    _fail(app.test_client(), lead.email, 25, ip="198.51.100.7")
+    # The stranger's own client is locked, even with the right password.
+    stranger = client.post("/login", data={"email": lead.email, "password": PASSWORD},
+                           environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert "from your network" in stranger.get_data(as_text=True)
+    # The lead, elsewhere, is asked to wait a moment and then gets in.
+    own = app.test_client()
+    first = own.post("/login", data={"email": lead.email, "password": PASSWORD})
+    assert first.status_code == 400 and "wait 30 seconds" in first.get_data(as_text=True)
+    _later(monkeypatch, seconds=31)
+    assert own.post("/login", data={"email": lead.email, "password": PASSWORD}).status_code == 302
+
+
+def test_an_administrators_link_lifts_the_lock_and_only_the_newest_link_works(
+        app, client, auth, create_user, member):
+    person = member(Role.STEERING)
+    _fail(app.test_client(), person.email, 5)
+    admin = create_user(admin_=True)
+    auth.login(admin)
+    links = []
+    for _ in range(2):
+        client.post(f"/admin/users/{person.id}/password-link")
+        page = client.get(f"/admin/users/{person.id}?invite=1").get_data(as_text=True)
+        links.append(re.search(r'app-invite-link">([^<]+)<', page).group(1))
+    assert all(link.startswith("http://127.0.0.1:5000/set-password/") for link in links)
+    own = app.test_client()
+    path = [link.removeprefix("http://127.0.0.1:5000") for link in links]
+    assert own.get(path[0]).status_code == 404
+    new = {"password": "a brand new passphrase", "confirm": "a brand new passphrase"}
+    assert own.post(path[1], data=new).status_code == 302
+    fresh = app.test_client()
+    assert fresh.post("/login", data={"email": person.email,
+                                      "password": new["password"]}).status_code == 302
+
+
+def test_set_password_links_ignore_the_host_header(app, member):
+    person = member(Role.STEERING)
+    with app.test_request_context(headers={"Host": "evil.example.com"}):
+        link = admin_routes._invite_link(person)
+    assert link.startswith("http://127.0.0.1:5000/set-password/")
+
+
+def test_the_throttle_table_stays_bounded(app, client, monkeypatch):
+    _fail(client, "made-up-1@example.org", 1)
+    _later(monkeypatch, minutes=16)
+    for n in range(2, 5):
+        _fail(client, f"made-up-{n}@example.org", 1)
+    keys = db.session.execute(select(SignInThrottle.key)).scalars().all()
+    assert "address:made-up-1@example.org" not in keys
+    assert len(keys) == 4  # three addresses and the one client
+
+
+def test_an_unknown_address_is_checked_against_a_dummy_hash(client, monkeypatch):
+    checked = []
+    real = auth_services.check_password_hash
+    monkeypatch.setattr(auth_services, "check_password_hash",
+                        lambda stored, password: checked.append(stored) or real(stored, password))
+    _fail(client, "nobody@example.org", 1)
+    assert checked == [auth_services._DUMMY_HASH]
+
+
+def test_sign_in_has_a_rate_limit_per_client(app, member):
+    user = member()
+    client = app.test_client()
+    statuses = {_fail(client, f"x{n}@example.org", 1, ip="192.0.2.1").status_code
+                for n in range(21)}
+    assert 429 in statuses
+    # Another client is not held up.
+    other = app.test_client()
+    assert other.post("/login", data={"email": user.email, "password": PASSWORD},
+                      environ_base={"REMOTE_ADDR": "192.0.2.2"}).status_code == 302
+
+
+def test_the_account_pages_password_check_is_throttled(client, auth, member):
+    user = member()
+    auth.login(user)
+    for _ in range(5):
+        response = client.post("/account", data={
+            "form": "password", "password-current_password": "a wrong guess",
+            "password-password": "a brand new passphrase",
+            "password-confirm": "a brand new passphrase"})
+    assert "too many attempts" in response.get_data(as_text=True)
+    assert db.session.get(SignInThrottle, f"address:{user.email}").failures == 5
+
+
+# -- sessions end -------------------------------------------------------------------------------
+
+def test_a_signed_out_cookie_is_dead(app, client, auth, member):
+    member(Role.LEAD)
+    user = member(Role.LEAD)
+    auth.login(user)
+    cookie = client.get_cookie("session").value
+    auth.logout()
+    replay = app.test_client()
+    replay.set_cookie("session", cookie)
+    assert replay.get("/a/testshire/").status_code == 302
+
+
+@pytest.mark.parametrize("delta", [{"hours": 13}, {"days": 8}])
+def test_sessions_end_when_idle_and_after_a_week(client, auth, member, monkeypatch, delta):
+    user = member(Role.LEAD)
+    auth.login(user)
+    if "days" in delta:  # busy every few hours all week: still ends
+        for _ in range(15):
+            _later(monkeypatch, hours=11)
+            assert client.get("/a/testshire/").status_code == 200
+    else:
+        _later(monkeypatch, **delta)
+    assert client.get("/a/testshire/").status_code == 302
+
+
+def test_a_password_change_gives_the_calendar_feed_a_new_address(client, auth, member):
+    user = member(Role.LEAD)
+    auth.login(user)
+    client.post("/account/calendar", data={"feed": "on"})
+    db.session.expire_all()
+    old = db.session.get(User, user.id).calendar_token
+    assert client.get(f"/calendar/{old}.ics").status_code == 200
+    client.post("/account", data={
+        "form": "password", "password-current_password": PASSWORD,
+        "password-password": "a brand new passphrase",
+        "password-confirm": "a brand new passphrase"})
+    db.session.expire_all()
+    assert db.session.get(User, user.id).calendar_token not in (None, old)
+    assert client.get(f"/calendar/{old}.ics").status_code == 404
+
+
+# -- production settings -------------------------------------------------------------------------
+
+def test_production_refuses_a_short_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOMEWARD_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 31)
+    with pytest.raises(config.ConfigError, match="too short"):
+        config.from_environment(tmp_path)
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    assert config.from_environment(tmp_path)["SECRET_KEY"] == "x" * 32
+
+
+def test_production_sends_hsts_and_permissions_policy(database_url):
+    production = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+                             "HOMEWARD_ENV": "production"})
+    headers = production.test_client().get("/login").headers
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "camera=()" in headers["Permissions-Policy"]
+    with production.app_context():
+        db.engine.dispose()
