@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tests.conftest import PASSWORD, TEST_CONFIG, form_errors
 from tracker import clock, config, create_app, markdown, permissions
 from tracker.admin import routes as admin_routes
+from tracker.admin import services as admin_services
 from tracker.auth import services as auth_services
 from tracker.extensions import db
 from tracker.meetings import services as meetings
@@ -22,6 +23,8 @@ from tracker.models import (
     GroupMember,
     ItemKind,
     MeetingKind,
+    Membership,
+    OutboxMessage,
     Role,
     SheetQuestion,
     SignInThrottle,
@@ -29,6 +32,7 @@ from tracker.models import (
     StakeholderType,
     User,
 )
+from tracker.notifications import outbox
 from tracker.postcards import services as postcards
 from tracker.stakeholders import services as stakeholders
 
@@ -354,3 +358,48 @@ def test_production_sends_hsts_and_permissions_policy(database_url):
     assert "camera=()" in headers["Permissions-Policy"]
     with production.app_context():
         db.engine.dispose()
+
+
+# -- a removed member receives nothing more ------------------------------------------------------
+
+def _postcard_to_practice(programme, text):
+    card = postcards.create_postcard(programme, from_group=GroupKind.STRATEGIC, actor=None)
+    postcards.add_item(card, kind=ItemKind.REQUEST, text=text, actor=None)
+    postcards.send(card, None)
+    db.session.commit()
+
+
+def _messages_to(user) -> list[OutboxMessage]:
+    return db.session.execute(select(OutboxMessage).where(OutboxMessage.recipient_id == user.id)
+                              .order_by(OutboxMessage.id)).scalars().all()
+
+
+def test_a_removed_member_receives_nothing_more(client, auth, member, programme, authority,
+                                                create_authority, add_member):
+    champion = member(Role.CHAMPION, name="Removed Champion")
+    elsewhere = create_authority("Otherton Borough Council", slug="otherton")
+    add_member(champion, elsewhere, Role.CHAMPION)
+    _seat(programme, champion)
+    db.session.commit()
+    _postcard_to_practice(programme, "Before removal")
+    [queued] = _messages_to(champion)
+    assert queued.authority_id == authority.id
+    subject = queued.subject
+    auth.login(champion)
+    assert subject in client.get("/notifications").get_data(as_text=True)
+    membership = db.session.execute(select(Membership).where(
+        Membership.user_id == champion.id, Membership.authority_id == authority.id)).scalar_one()
+    admin_services.remove_member(membership, actor=None)
+    db.session.commit()
+
+    db.session.expire_all()
+    assert _messages_to(champion)[0].cancelled_at is not None
+    assert db.session.execute(select(GroupMember.left_on).where(
+        GroupMember.user_id == champion.id)).scalar_one() is not None
+    _postcard_to_practice(programme, "After removal")
+    assert len(_messages_to(champion)) == 1
+    # Even a list of recipients made without the membership check sends them nothing.
+    draft = outbox.Draft(key="stray", kind="postcard_sent", recipient=champion,
+                         template="postcard_sent", context={"authority": authority})
+    assert outbox.queue([draft]) == 0
+    assert subject not in client.get("/notifications").get_data(as_text=True)

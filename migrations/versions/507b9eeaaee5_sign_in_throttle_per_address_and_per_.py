@@ -1,4 +1,4 @@
-"""sign-in throttle per address and per client
+"""sign-in throttle per address and per client; the authority an outbox message is about
 
 Revision ID: 507b9eeaaee5
 Revises: 83625964fb65
@@ -31,9 +31,17 @@ def upgrade():
     )
     with op.batch_alter_table('sign_in_throttle', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sign_in_throttle_last_failure_at'), ['last_failure_at'], unique=False)
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('authority_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_outbox_message_authority_id'), ['authority_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_outbox_message_authority_id_authority'), 'authority', ['authority_id'], ['id'])
 
 
 def downgrade():
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_outbox_message_authority_id_authority'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_outbox_message_authority_id'))
+        batch_op.drop_column('authority_id')
     op.drop_table('sign_in_throttle')
     op.create_table('sign_in_throttle',
     sa.Column('email', sa.String(length=254), nullable=False),
