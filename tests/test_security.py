@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD, TEST_CONFIG, form_errors
-from tracker import clock, config, create_app, markdown, permissions
+from tracker import clock, config, create_app, markdown, permissions, scheduling
 from tracker.admin import routes as admin_routes
 from tracker.admin import services as admin_services
 from tracker.auth import services as auth_services
@@ -403,3 +403,39 @@ def test_a_removed_member_receives_nothing_more(client, auth, member, programme,
                          template="postcard_sent", context={"authority": authority})
     assert outbox.queue([draft]) == 0
     assert subject not in client.get("/notifications").get_data(as_text=True)
+
+
+# -- the series planner's work is bounded --------------------------------------------------------
+
+def _plan(step, start, closures="", days=()):
+    form = {"step": step, "start_date": _date(start), "closures": closures, "name": "Sets",
+            "location": "", "call_link": "", "facilitators": ""}
+    form.update({f"day_{i}": _date(day) for i, day in enumerate(days)})
+    return form
+
+
+@pytest.mark.parametrize(("start", "closures", "days", "message"), [
+    (date(2027, 1, 11), "1/1/2000 to 31/12/2099", (), "longer than 120 days"),
+    (date(2027, 1, 11), "\n".join(f"{d}/1/2027" for d in range(1, 32)) + "\n"
+     + "\n".join(f"{d}/3/2027" for d in range(1, 32)), (), "at most 40 holidays"),
+    (date(2027, 1, 11), "\n".join(f"1/{m}/{y} to 30/{m}/{y}" for y in range(2027, 2034)
+                                  for m in (4, 6, 9, 11)), (), "more than 730 days"),
+    (date(9999, 12, 30), "", (), "between 2000 and 2100"),
+    (date(2027, 1, 11), "", [date(2027, 1, 11)] * 8 + [date(9999, 1, 1)], "between 2000 and 2100"),
+])
+def test_the_series_planner_refuses_huge_ranges_quickly(client, signed_in, programme, start,
+                                                         closures, days, message):
+    signed_in(Role.CONSULTANT)
+    client.get("/a/testshire/meetings/plan")  # templates compiled outside the time taken
+    started = time.perf_counter()
+    response = client.post("/a/testshire/meetings/plan",
+                           data=_plan("save" if days else "propose", start, closures, days))
+    assert time.perf_counter() - started < 2.0
+    assert response.status_code == 400
+    assert any(message in error for error in form_errors(response.get_data(as_text=True)))
+
+
+def test_working_days_are_counted_over_a_bounded_span():
+    started = time.perf_counter()
+    assert scheduling.working_days_between(date(2000, 1, 3), date(2100, 1, 1)) > 700
+    assert time.perf_counter() - started < 0.5

@@ -320,6 +320,17 @@ class PlanForm(FlaskForm):
     def day_fields(self) -> list[GovDateField]:
         return [self[f"day_{i}"] for i in range(len(scheduling.SERIES_SHAPE))]
 
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        # The planner counts working days from these dates: keep them to plannable years.
+        first, last = scheduling.PLANNING_YEARS
+        for field in [self.start_date, *self.day_fields()]:
+            if field.data and not field.errors and not first <= field.data.year <= last:
+                field.errors = [*field.errors, f"{field.label.text} must be between "
+                                               f"{first} and {last}"]
+                ok = False
+        return ok
+
 
 # One date field a meeting of the series, labelled with the meeting it dates.
 for _i, (_round, _kind, _number, _group, _after) in enumerate(scheduling.SERIES_SHAPE):
