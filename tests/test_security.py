@@ -7,7 +7,7 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Enum, String, Text, select
 
 from tests.conftest import PASSWORD, TEST_CONFIG, form_errors
 from tracker import clock, config, create_app, markdown, permissions, scheduling
@@ -439,3 +439,64 @@ def test_working_days_are_counted_over_a_bounded_span():
     started = time.perf_counter()
     assert scheduling.working_days_between(date(2000, 1, 3), date(2100, 1, 1)) > 700
     assert time.perf_counter() - started < 0.5
+
+
+# -- stored XSS: every free-text value, every page --------------------------------------------
+
+XSS = ('"\'><script>alert(1)</script><img src=x onerror=alert(1)>[x](javascript:alert(1))'
+       "<svg onload=alert(1)>")
+SHORT_XSS = "<script>alert(1)</script>"
+LIVE_MARKUP = re.compile(r"<script>alert|<img[^>]*onerror|<svg[^>]*onload|href=\"javascript:",
+                         re.IGNORECASE)
+# Not free text: keys, addresses, secrets, and what Homeward itself writes.
+NOT_FREE_TEXT = {"slug", "key", "email", "password_hash", "login_token", "calendar_token",
+                 "kind", "to_address", "link", "claimed_by", "template_key", "template_version",
+                 "entity_type", "action", "framework_role", "agenda_source", "body_html"}
+NOT_PAGES = {"/logout", "/static/<path:filename>", "/calendar/<token>.ics",
+             "/set-password/<token>"}
+
+
+def _fill_every_free_text_column() -> int:
+    filled = 0
+    for table in db.metadata.sorted_tables:
+        values = {}
+        for column in table.columns:
+            if (not isinstance(column.type, String | Text) or isinstance(column.type, Enum)
+                    or column.name in NOT_FREE_TEXT or column.primary_key):
+                continue
+            length = getattr(column.type, "length", None)
+            payload = XSS if not length or length >= len(XSS) else SHORT_XSS
+            if length is None or length >= len(payload):
+                values[column.name] = payload
+        if values:
+            db.session.execute(table.update().values(**values))
+            filled += len(values)
+    db.session.commit()
+    return filled
+
+
+def test_no_stored_value_comes_out_as_live_markup_on_any_page(app, client, auth, create_user,
+                                                              add_member, authority):
+    from tests.test_tenancy import _ids_for, _url
+
+    lead = create_user("lead@example.org", admin_=True)
+    add_member(lead, authority, Role.LEAD)
+    ids = _ids_for(authority)
+    auth.login(lead)
+    assert _fill_every_free_text_column() >= 60
+    checked = shown = 0
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.rule in NOT_PAGES or rule.rule.endswith(
+                (".csv", ".ics")):
+            continue
+        url = _url(rule, ids)
+        response = client.get(url)
+        assert response.status_code < 500, url
+        if response.mimetype == "text/html":
+            page = response.get_data(as_text=True)
+            live = LIVE_MARKUP.search(page)
+            assert live is None, f"{url}: {live and live.group(0)}"
+            checked += 1
+            shown += "&lt;script&gt;alert(1)" in page
+    assert checked >= 60
+    assert shown >= 40  # the values are on the pages, escaped
