@@ -15,7 +15,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, inspect, make_url
 
 from tracker import create_app
-from tracker.extensions import db
+from tracker.extensions import db, limiter
 from tracker.models import Role, User
 
 pytest_plugins = ["tests.factories"]  # create_user, create_authority, member, programme...
@@ -185,6 +185,10 @@ def app(request, _apps, _test_connections):
     instead, and the tables are emptied after it.
     """
     app, twin = _apps
+    # The app lives for the session, so its in-memory rate limits would carry sign-ins over
+    # from earlier tests: each test starts with none.
+    with app.app_context():
+        limiter.reset()
     configs = [(each, each.config.copy()) for each in (app, twin)]
     with twin.app_context():
         if request.node.get_closest_marker("commits"):

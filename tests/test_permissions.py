@@ -16,6 +16,8 @@ EXPECTED = {
     Permission.CREATE_ACTION: {"lead", "steering", "consultant", "champion"},
     Permission.UPDATE_OWN_ACTION: {"lead", "steering", "consultant", "champion"},
     Permission.UPDATE_ANY_ACTION: {"lead", "steering", "consultant"},
+    Permission.OWN_ACTIONS: {"lead", "steering", "consultant", "champion"},
+    Permission.ASSIGN_ACTIONS: {"lead", "steering", "consultant"},
     Permission.BULK_UPDATE_ACTIONS: {"lead", "steering", "consultant"},
     Permission.IMPORT_ACTIONS: {"lead", "steering"},
     Permission.MANAGE_WORKSTREAMS: {"lead", "steering"},

@@ -311,12 +311,15 @@ def test_a_commitment_is_made_into_or_linked_to_an_action(client, champion, prog
     postcard = _postcard(programme)
     item = postcard.commitments[0]
     url = f"{BASE}/{postcard.id}/items/{item.id}/action"
+    # A champion's actions are their own, from here as from the action log.
     assert client.post(url, data={"title": "Brief all six teams", "owner": "",
                                   "owner_name": "Team managers",
+                                  "due_date": _date(date(2027, 2, 1))}).status_code == 400
+    assert client.post(url, data={"title": "Brief all six teams", "owner": str(champion.id),
                                   "due_date": _date(date(2027, 2, 1))}).status_code == 302
     made = db.session.execute(select(Action).where(Action.postcard_item_id == item.id)
                               ).scalar_one()
-    assert made.owner_name == "Team managers"
+    assert made.owner_id == champion.id
     other = Action(programme_id=programme.id, title="Run the champions forum")
     db.session.add(other)
     db.session.commit()

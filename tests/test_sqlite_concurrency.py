@@ -26,7 +26,11 @@ def served(app, database_url):
         pytest.skip("SQLite's locking only")
     # Its own app, so the server's threads share nothing with the test's context; no CSRF,
     # as each client would otherwise need a page load first.
-    served_app = create_app({**app.config, "WTF_CSRF_ENABLED": False})
+    # Nor rate limits or the per-client throttle: every client here is 127.0.0.1, and this is
+    # about the database under load, not about guessing passwords (test_security has that).
+    served_app = create_app({**app.config, "WTF_CSRF_ENABLED": False,
+                             "SIGN_IN_RATE_LIMIT": "100000 per minute",
+                             "SIGN_IN_MAX_CLIENT_FAILURES": 10_000})
     server = make_server("127.0.0.1", 0, served_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

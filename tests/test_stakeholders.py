@@ -453,7 +453,7 @@ def test_champion_records_feedback_but_raises_actions_only_for_themselves(client
             "action_title": "Add a contingency section to the plan template",
             "action_owner": str(other.id)}
     refused = client.post(f"{BASE}/feedback/new", data=data)
-    assert form_errors(refused.get_data(as_text=True)) == ["You can only raise actions that you own"]
+    assert form_errors(refused.get_data(as_text=True)) == ["You can only add actions that you own"]
     assert client.post(f"{BASE}/feedback/new",
                        data={**data, "action_owner": str(me.id)}).status_code == 302
     feedback = db.session.execute(select(Feedback)).scalar_one()

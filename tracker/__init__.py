@@ -62,13 +62,14 @@ def _bind_extensions(app: Flask) -> None:
         models,  # noqa: F401 - registers every table on the metadata
         sqlite,
     )
-    from tracker.extensions import csrf, db, login_manager, migrate
+    from tracker.extensions import csrf, db, limiter, login_manager, migrate
 
     sqlite.init()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     WTFormsHelpers(app)
 
 

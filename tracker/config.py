@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+MIN_SECRET_KEY_BYTES = 32
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a safe configuration."""
@@ -20,6 +22,11 @@ def _flag(name: str, default: bool = False) -> bool:
 
 def _secret_key(instance_path: Path, production: bool) -> str:
     key = os.environ.get("SECRET_KEY")
+    if key and production and len(key.encode()) < MIN_SECRET_KEY_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY is too short: in production it must be at least {MIN_SECRET_KEY_BYTES} "
+            "bytes (python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
     if key:
         return key
     if production:
@@ -82,9 +89,20 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Homeward <homeward@localhost>"),
-        # Sign-in throttling: this many failures lock an email address for this many minutes.
+        # Sign-in throttling: this many failures lock an email address for this many minutes
+        # (its owner still gets in by waiting SIGN_IN_LOCKED_DELAY_SECONDS before trying), and
+        # SIGN_IN_MAX_CLIENT_FAILURES lock the client (IP address) they came from.
         "SIGN_IN_MAX_FAILURES": int(os.environ.get("SIGN_IN_MAX_FAILURES", "5")),
         "SIGN_IN_LOCK_MINUTES": int(os.environ.get("SIGN_IN_LOCK_MINUTES", "15")),
+        "SIGN_IN_MAX_CLIENT_FAILURES": int(os.environ.get("SIGN_IN_MAX_CLIENT_FAILURES", "20")),
+        "SIGN_IN_LOCKED_DELAY_SECONDS": int(os.environ.get("SIGN_IN_LOCKED_DELAY_SECONDS", "30")),
+        # A rate limit on password checks per client, whatever the addresses (Flask-Limiter).
+        "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "20 per minute;200 per hour"),
+        # memory:// counts per process; with several processes use e.g. redis://host:6379.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Sessions end after this long without a request, and this long after signing in.
+        "SESSION_IDLE_HOURS": float(os.environ.get("SESSION_IDLE_HOURS", "12")),
+        "SESSION_MAX_DAYS": float(os.environ.get("SESSION_MAX_DAYS", "7")),
         "INVITE_MAX_AGE_DAYS": int(os.environ.get("INVITE_MAX_AGE_DAYS", "7")),
         # The scheduler: reminders each day at this London time; the digest once a week.
         "REMINDER_TIME": os.environ.get("REMINDER_TIME", "07:00"),

@@ -2,6 +2,8 @@
 
 import enum
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -33,3 +35,5 @@ def enum_type(cls: type[enum.Enum]) -> Enum:
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Limits are set on the routes that need them (sign-in); storage from RATELIMIT_STORAGE_URI.
+limiter = Limiter(key_func=get_remote_address)

@@ -9,12 +9,12 @@ also a member of it.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from flask import abort, g
 
-from tracker.models import Role
+from tracker.models import Membership, Role
 
 
 class Permission(enum.StrEnum):
@@ -27,6 +27,9 @@ class Permission(enum.StrEnum):
     # Champions keep their own actions up to date; editing anyone's is the steering group's.
     UPDATE_OWN_ACTION = "update_own_action"
     UPDATE_ANY_ACTION = "update_any_action"
+    # Who may be an action's owner, and who may give an action to someone else.
+    OWN_ACTIONS = "own_actions"
+    ASSIGN_ACTIONS = "assign_actions"
     BULK_UPDATE_ACTIONS = "bulk_update_actions"
     IMPORT_ACTIONS = "import_actions"
     MANAGE_WORKSTREAMS = "manage_workstreams"
@@ -61,6 +64,10 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.CREATE_ACTION: _MEMBERS,
     Permission.UPDATE_OWN_ACTION: _MEMBERS,
     Permission.UPDATE_ANY_ACTION: _STEERING,
+    # An owner is reminded and must be able to update the action: never an observer. Giving an
+    # action to someone else is the steering group's, from whichever form the action is made.
+    Permission.OWN_ACTIONS: _MEMBERS,
+    Permission.ASSIGN_ACTIONS: _STEERING,
     Permission.BULK_UPDATE_ACTIONS: _STEERING,
     Permission.IMPORT_ACTIONS: _STEERING_GROUP,
     # Workstreams and milestones are the implementation plan: the steering group's to keep.
@@ -110,6 +117,32 @@ def can_update_action(action) -> bool:
         and membership is not None
         and action.owner_id == membership.user_id
     )
+
+
+NOT_YOUR_ACTION = "You can only add actions that you own"
+NOT_AN_OWNER = "Choose an owner who can update actions (observers cannot own them)"
+
+
+def action_owners(members: Iterable[Membership]) -> list[Membership]:
+    """The members the current user may make an action's owner: anyone who may own actions,
+    for those who may assign them; only themselves for everyone else."""
+    membership = g.get("membership")
+    if membership is None:
+        return []
+    owners = [m for m in members if role_may(m.role, Permission.OWN_ACTIONS)]
+    if can(Permission.ASSIGN_ACTIONS):
+        return owners
+    return [m for m in owners if m.user_id == membership.user_id]
+
+
+def action_owner_refusal(owner_id: str | None, members: Iterable[Membership]) -> str | None:
+    """Why the current user may not give an action to the member `owner_id` (a form value,
+    empty for no member: an owner without an account, or none yet), or None if they may."""
+    if not owner_id:
+        return None if can(Permission.ASSIGN_ACTIONS) else NOT_YOUR_ACTION
+    if any(str(m.user_id) == owner_id for m in action_owners(members)):
+        return None
+    return NOT_AN_OWNER if can(Permission.ASSIGN_ACTIONS) else NOT_YOUR_ACTION
 
 
 def requires(permission: Permission) -> Callable:

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Flask, Request, g, render_template, request, url_for
-from flask_login import current_user
+from datetime import datetime, timedelta
+
+from flask import (
+    Flask,
+    Request,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -13,6 +26,7 @@ from werkzeug.utils import cached_property
 from tracker import clock, markdown, money, validation
 from tracker.extensions import db, login_manager
 from tracker.forms import error_summary
+from tracker.links import external_url
 from tracker.models import ROLE_LABELS, Membership, User
 from tracker.permissions import Permission, can
 from tracker.tenancy import add_authority_slug
@@ -43,6 +57,25 @@ def load_user(login_token: str) -> User | None:
     ).scalar_one_or_none()
 
 
+def start_session(user: User) -> None:
+    """Sign in, and note when: a session ends when idle, and some days after signing in."""
+    login_user(user)
+    now = clock.now().isoformat()
+    session["signed_in_at"] = session["seen_at"] = now
+
+
+def _session_expired() -> bool:
+    config = current_app.config
+    now = clock.now()
+    try:
+        signed_in = datetime.fromisoformat(session["signed_in_at"])
+        seen = datetime.fromisoformat(session["seen_at"])
+    except (KeyError, TypeError, ValueError):
+        return True  # a cookie from before sessions were timed
+    return (now - seen > timedelta(hours=config["SESSION_IDLE_HOURS"])
+            or now - signed_in > timedelta(days=config["SESSION_MAX_DAYS"]))
+
+
 def my_memberships() -> list[Membership]:
     """The signed-in person's authorities, loaded once per request for the header."""
     if "my_memberships" not in g:
@@ -69,6 +102,21 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     app.url_defaults(add_authority_slug)
+
+    @app.before_request
+    def end_stale_sessions():
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        if _session_expired():
+            logout_user()
+            session.clear()
+            flash("You were signed out because your session ended. Sign in again.", "info")
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?"))
+                            if request.method == "GET" else url_for("auth.login"))
+        # Refreshed at most once a minute, so most responses need not re-send the cookie.
+        if clock.now() - datetime.fromisoformat(session["seen_at"]) > timedelta(minutes=1):
+            session["seen_at"] = clock.now().isoformat()
+        return None
 
     app.add_template_filter(markdown.render, "markdown")
     app.add_template_filter(clock.format_date, "date")
@@ -109,6 +157,7 @@ def init_app(app: Flask) -> None:
             "role_labels": ROLE_LABELS,
             "my_memberships": my_memberships,
             "today": clock.today,
+            "external_url": external_url,
         }
 
     @app.after_request
@@ -122,6 +171,13 @@ def init_app(app: Flask) -> None:
             "img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'self'; "
             "form-action 'self'; frame-ancestors 'none'",
         )
+        if app.config["HOMEWARD_ENV"] == "production":
+            response.headers.setdefault("Strict-Transport-Security",
+                                        "max-age=31536000; includeSubDomains")
+            response.headers.setdefault(
+                "Permissions-Policy",
+                "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+                "interest-cohort=()")
         if current_user.is_authenticated:
             # Pages hold an authority's working data: keep them out of shared caches.
             response.headers.setdefault("Cache-Control", "no-store")
@@ -137,6 +193,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(404, error_page(404, "Page not found", "errors/404.html"))
     app.register_error_handler(405, error_page(405, "Page not found", "errors/404.html"))
     app.register_error_handler(413, error_page(413, "The file is too large", "errors/413.html"))
+    app.register_error_handler(429, error_page(429, "Too many attempts", "errors/429.html"))
     app.register_error_handler(500, error_page(500, "Sorry, there is a problem", "errors/500.html"))
     app.register_error_handler(
         CSRFError, error_page(400, "Your form timed out", "errors/csrf.html")

@@ -55,7 +55,8 @@ class ActionForm(FlaskForm):
         description="Optional. You can use Markdown.",
         validators=[Length(max=20000, message="Details must be 20,000 characters or fewer")],
     )
-    owner = SelectField("Owner", widget=GovSelect())
+    # Checked by the one owner rule (permissions.action_owner_refusal), with its own message.
+    owner = SelectField("Owner", widget=GovSelect(), validate_choice=False)
     owner_name = StringField(
         "Or an owner without an account",
         widget=GovTextInput(),

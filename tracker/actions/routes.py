@@ -13,7 +13,13 @@ from tracker.errors import RuleBroken
 from tracker.extensions import db
 from tracker.forms import edit_versioned
 from tracker.models import Action, ActionStatus, ChecklistTask, Milestone, Workstream
-from tracker.permissions import Permission, can, can_update_action, requires
+from tracker.permissions import (
+    Permission,
+    action_owner_refusal,
+    action_owners,
+    can_update_action,
+    requires,
+)
 from tracker.tenancy import authority_blueprint, get_in_programme_or_404, in_programme, programme_members
 
 bp = authority_blueprint("actions", __name__, "/actions")
@@ -33,7 +39,7 @@ def _filter_form(members, workstreams, milestones) -> forms.FilterForm:
                             data={"status": [ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value]})
     form.owner.choices = forms.choices(
         [("", "Anyone"), ("mine", "Mine"), ("none", "No owner")]
-        + [(m.user.id, m.user.name) for m in members])
+        + [(m.user.id, m.user.name) for m in action_owners(members)])
     form.workstream.choices = forms.named_choices(workstreams, "Any workstream")
     form.milestone.choices = forms.named_choices(milestones, "Any milestone", "title")
     form.source.choices = forms.choices(
@@ -70,7 +76,7 @@ def log():
         page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False,
     )
     bulk = forms.BulkForm()
-    bulk.owner.choices = forms.member_choices(members, "Choose a person")
+    bulk.owner.choices = forms.member_choices(action_owners(members), "Choose a person")
     args = request.args.to_dict(flat=False)
     args.pop("page", None)
     return render_template(
@@ -94,7 +100,8 @@ def export():
 
 
 def _edit_form_choices(form, members, workstreams, milestones):
-    form.owner.choices = forms.member_choices(members, "No member (name someone below)")
+    form.owner.choices = forms.member_choices(action_owners(members),
+                                              "No member (name someone below)")
     form.workstream.choices = forms.named_choices(workstreams, "None")
     form.milestone.choices = forms.named_choices(milestones, "None", "title")
 
@@ -129,11 +136,10 @@ def new():
                                   "owner": str(current_user.id)})
     _edit_form_choices(form, members, workstreams, milestones)
     if form.validate_on_submit():
-        values = _values(form, members, workstreams, milestones)
-        if not can(Permission.UPDATE_ANY_ACTION) and values["owner"] != current_user:
-            # A champion logs actions for themselves; assigning to others is the steering group's.
-            form.owner.errors.append("You can only add actions that you own")
+        if refusal := action_owner_refusal(form.owner.data, members):
+            form.owner.errors.append(refusal)
         else:
+            values = _values(form, members, workstreams, milestones)
             action = services.create_action(g.programme, actor=current_user,
                                             checklist_task=task, **values)
             db.session.commit()
@@ -171,12 +177,11 @@ def edit(action_id: int):
     _edit_form_choices(form, members, workstreams, milestones)
 
     def save() -> bool:
-        values = _values(form, members, workstreams, milestones)
-        if not can(Permission.UPDATE_ANY_ACTION) and values["owner"] != current_user:
-            raise RuleBroken("Only the steering group can give your action to someone else",
-                             "owner")
+        if refusal := action_owner_refusal(form.owner.data, members):
+            raise RuleBroken(refusal, "owner")
         return services.update_action(action, seen_version=form.version.data,
-                                      actor=current_user, **values)
+                                      actor=current_user,
+                                      **_values(form, members, workstreams, milestones))
 
     return edit_versioned(form, action, save, saved="Action saved.",
                           next_url=lambda: url_for(".show", action_id=action.id),
@@ -207,7 +212,8 @@ def add_note(action_id: int):
 def bulk():
     members = programme_members()
     form = forms.BulkForm()
-    form.owner.choices = forms.member_choices(members, "Choose a person")
+    owners = action_owners(members)
+    form.owner.choices = forms.member_choices(owners, "Choose a person")
     back = url_for(".log") + (f"?{request.form['filters']}" if request.form.get("filters") else "")
     if not form.validate():
         for message in form.action_ids.errors + form.owner.errors + form.due_date.errors:
@@ -216,7 +222,7 @@ def bulk():
     actions = db.session.execute(
         in_programme(Action).where(Action.id.in_(form.action_ids.data))).scalars().all()
     if form.apply_owner.data:
-        owner = next((m.user for m in members if str(m.user.id) == form.owner.data), None)
+        owner = next((m.user for m in owners if str(m.user.id) == form.owner.data), None)
         if owner is None:
             flash("Choose the person to reassign the actions to", "error")
             return redirect(back)

@@ -19,8 +19,9 @@ from tracker.admin.forms import (
     MembershipForm,
     UserForm,
 )
-from tracker.auth.services import invite_token
+from tracker.auth.services import clear_throttle, invite_token
 from tracker.extensions import db
+from tracker.links import external_url
 from tracker.models import Authority, Membership, OutboxMessage, Role, User
 from tracker.notifications.delivery import smtp_configured
 
@@ -35,7 +36,8 @@ def only_site_admins():
 
 
 def _invite_link(user: User) -> str:
-    return url_for("auth.set_password", token=invite_token(user), _external=True)
+    # From BASE_URL, never from the request's Host header, which the client chooses.
+    return external_url("auth.set_password", token=invite_token(user))
 
 
 def _authority_or_404(slug: str) -> Authority:
@@ -167,6 +169,17 @@ def new_user():
             flash(f"Account created for {user.name}.", "success")
             return redirect(url_for(".user", user_id=user.id))
     return render_template("admin/new_user.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/users/<int:user_id>/password-link")
+def password_link(user_id: int):
+    """A new set-password link: the earlier ones stop working, the person's sessions end, and
+    any sign-in lock on their address is lifted so the new password works at once."""
+    user = db.session.get(User, user_id) or abort(404)
+    user.rotate_login_token()
+    clear_throttle(user.email)
+    db.session.commit()
+    return redirect(url_for(".user", user_id=user.id, invite=1))
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])

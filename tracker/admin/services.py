@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tracker import audit, clock
 from tracker.admin.forms import slugify
 from tracker.checklist import services as checklist
 from tracker.errors import RuleBroken
 from tracker.extensions import db
-from tracker.models import Authority, Membership, Programme, Role, User, normalise_email
+from tracker.models import (
+    Authority,
+    GroupMember,
+    Membership,
+    OutboxMessage,
+    Programme,
+    Role,
+    User,
+    normalise_email,
+)
 
 MEMBERSHIP = "membership"
 
@@ -110,4 +119,17 @@ def remove_member(membership: Membership, actor: User) -> None:
     audit.record(MEMBERSHIP, membership.id, "deleted",
                  programme_id=_programme_id(membership.authority), actor=actor,
                  summary=f"{membership.user.name} ({membership.role.label}) removed")
+    # Removal cuts the person off: out of the authority's groups, and nothing more sent.
+    db.session.execute(
+        update(GroupMember)
+        .where(GroupMember.user_id == membership.user_id, GroupMember.left_on.is_(None),
+               GroupMember.programme_id.in_(select(Programme.id).where(
+                   Programme.authority_id == membership.authority_id)))
+        .values(left_on=clock.today()))
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.recipient_id == membership.user_id,
+               OutboxMessage.authority_id == membership.authority_id,
+               OutboxMessage.sent_at.is_(None), OutboxMessage.cancelled_at.is_(None))
+        .values(cancelled_at=clock.now()))
     db.session.delete(membership)

@@ -5,6 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInpu
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, ValidationError
 
+from tracker.auth import services
 from tracker.forms import strip_text
 from tracker.models import MIN_PASSWORD_LENGTH
 
@@ -60,8 +61,13 @@ class ChangePasswordForm(SetPasswordForm):
         self._user = user
 
     def validate_current_password(self, field):
-        if not self._user.check_password(field.data):
-            raise ValidationError("Your current password is not correct")
+        # Through the sign-in throttle: a borrowed session must not become a way to guess.
+        try:
+            services.authenticate(self._user.email, field.data)
+        except services.SignInRefused as exc:
+            message = str(exc)
+            raise ValidationError("Your current password is not correct"
+                                  if message == services.GENERIC_FAILURE else message) from exc
 
 
 class ProfileForm(FlaskForm):

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required, logout_user
 
 from tracker import calendar
 from tracker.auth import services
@@ -16,7 +25,8 @@ from tracker.auth.forms import (
     SetPasswordForm,
     SignInForm,
 )
-from tracker.extensions import db
+from tracker.extensions import db, limiter
+from tracker.web import start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -32,7 +42,12 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _sign_in_rate_limit() -> str:
+    return current_app.config["SIGN_IN_RATE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_sign_in_rate_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
@@ -44,7 +59,7 @@ def login():
         except services.SignInRefused as exc:
             refusal = str(exc)
         else:
-            login_user(user)
+            start_session(user)
             return redirect(_safe_next(request.args.get("next")))
     status = 400 if (form.errors or refusal) else 200
     return render_template("auth/login.html", form=form, refusal=refusal), status
@@ -52,6 +67,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        # A copy of this session's cookie must not keep working: every session of the
+        # person ends with a new login token.
+        current_user.rotate_login_token()
+        db.session.commit()
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.login"))
@@ -67,7 +87,7 @@ def set_password(token: str):
         user.set_password(form.password.data)
         db.session.commit()
         logout_user()
-        login_user(user)
+        start_session(user)
         flash("Your password is set. Welcome to Homeward.", "success")
         return redirect(url_for("main.home"))
     return render_template("auth/set_password.html", form=form, user=user), (
@@ -95,6 +115,7 @@ def calendar_feed():
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_sign_in_rate_limit, methods=["POST"])
 def account():
     profile = ProfileForm(prefix="profile", obj=current_user)
     password = ChangePasswordForm(current_user, prefix="password")
@@ -110,7 +131,7 @@ def account():
             current_user.set_password(password.password.data)
             db.session.commit()
             # The login token rotated, ending other sessions; keep this one signed in.
-            login_user(current_user._get_current_object())
+            start_session(current_user._get_current_object())
             flash("Your password has been changed. Other devices have been signed out.",
                   "success")
             return redirect(url_for(".account"))

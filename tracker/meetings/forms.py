@@ -28,6 +28,7 @@ from tracker.forms import GovDateField, VersionField, choices, strip_text
 from tracker.meetings import planner
 from tracker.meetings.services import format_time
 from tracker.models import GroupKind, MeetingKind, MeetingStatus, OutcomeKind, SheetQuestion
+from tracker.permissions import action_owner_refusal, action_owners
 
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(am|pm)?$")
 
@@ -180,14 +181,16 @@ class NewItemForm(FlaskForm):
 
 
 class OwnedActionForm(FlaskForm):
-    owner = SelectField("Owner", widget=GovSelect(), validate_choice=True)
+    # Checked by the one owner rule (permissions.action_owner_refusal), with its own message.
+    owner = SelectField("Owner", widget=GovSelect(), validate_choice=False)
     owner_name = text_field("Or an owner without an account", optional=True, max_length=200,
                        description="For example, “Head of Commissioning”. Used only when no "
                                    "owner is chosen above.")
     due_date = GovDateField("Due date", description="For example, 27 3 2027")
 
     def set_owner_choices(self, members) -> None:
-        self.owner.choices = member_choices(members, "Choose an owner")
+        self._members = members
+        self.owner.choices = member_choices(action_owners(members), "Choose an owner")
 
     def check_owner_and_due(self) -> bool:
         """An action needs an owner and a due date: it goes on the circulated list."""
@@ -195,6 +198,9 @@ class OwnedActionForm(FlaskForm):
         if self.owner.data == NONE and not self.owner_name.data:
             self.owner.errors = [*self.owner.errors, "Choose the owner, or enter the name of "
                                                      "an owner without an account"]
+            ok = False
+        elif refusal := action_owner_refusal(self.owner.data, self._members):
+            self.owner.errors = [*self.owner.errors, refusal]
             ok = False
         if self.due_date.data is None and not self.due_date.errors:
             self.due_date.errors = [*self.due_date.errors, "Enter the date the action is due"]
@@ -341,6 +347,17 @@ class PlanForm(FlaskForm):
 
     def day_fields(self) -> list[GovDateField]:
         return [self[f"day_{i}"] for i in range(len(planner.SERIES_SHAPE))]
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        # The planner counts working days from these dates: keep them to plannable years.
+        first, last = planner.PLANNING_YEARS
+        for field in [self.start_date, *self.day_fields()]:
+            if field.data and not field.errors and not first <= field.data.year <= last:
+                field.errors = [*field.errors, f"{field.label.text} must be between "
+                                               f"{first} and {last}"]
+                ok = False
+        return ok
 
 
 # One date field a meeting of the series, labelled with the meeting it dates.

@@ -34,6 +34,15 @@ ROUNDS = 3
 
 Closure = tuple[date, date]  # first and last day, both closed
 
+# Bounds that keep every loop here short whatever is typed: school holidays come a few a year,
+# none longer than a summer, and learning sets are planned a year or two ahead.
+MAX_CLOSURES = 40
+MAX_CLOSURE_DAYS = 120
+MAX_CLOSED_DAYS = 730
+PLANNING_YEARS = (2000, 2100)
+# Gaps are counted up to this many calendar days; a longer one counts as this long.
+MAX_COUNTED_DAYS = 3 * 366
+
 
 @lru_cache(maxsize=64)
 def _bank_holidays(year: int) -> dict[date, str]:
@@ -70,6 +79,7 @@ def working_days_between(earlier: date, later: date, closures: Sequence[Closure]
     """
     count = 0
     day = earlier + timedelta(days=1)
+    later = min(later, earlier + timedelta(days=MAX_COUNTED_DAYS))
     while day <= later:
         count += is_working_day(day, closures)
         day += timedelta(days=1)
@@ -229,7 +239,17 @@ def parse_closures(text: str) -> list[Closure]:
             raise ValueError(f"Line {number} has a date that does not exist") from exc
         if last < first:
             raise ValueError(f"Line {number} ends before it starts")
+        if not all(PLANNING_YEARS[0] <= d.year <= PLANNING_YEARS[1] for d in (first, last)):
+            raise ValueError(f"Line {number} must be between {PLANNING_YEARS[0]} and "
+                             f"{PLANNING_YEARS[1]}")
+        if (last - first).days >= MAX_CLOSURE_DAYS:
+            raise ValueError(f"Line {number} is longer than {MAX_CLOSURE_DAYS} days: enter "
+                             "each holiday on its own line")
         closures.append((first, last))
+        if len(closures) > MAX_CLOSURES:
+            raise ValueError(f"Enter at most {MAX_CLOSURES} holidays")
+    if sum((last - first).days + 1 for first, last in closures) > MAX_CLOSED_DAYS:
+        raise ValueError(f"The holidays add up to more than {MAX_CLOSED_DAYS} days")
     return closures
 
 

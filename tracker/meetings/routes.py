@@ -507,7 +507,8 @@ def plan():
                 if shown not in _PLAN_STEPS[step]:
                     field.errors = []
         closures = [] if form.closures.errors else form.closures.data
-        if step == "propose" and form.start_date.data and not form.closures.errors:
+        if step == "propose" and form.start_date.data and not (
+                form.start_date.errors or form.closures.errors):
             proposal = planner.propose_series(form.start_date.data, closures)
             for field, planned in zip(day_fields, proposal, strict=True):
                 field.data, field.raw_data = planned.day, None

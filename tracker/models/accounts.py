@@ -117,6 +117,13 @@ class User(UserMixin, db.Model):
         if len(password) < MIN_PASSWORD_LENGTH:
             raise ValueError(f"A password must be at least {MIN_PASSWORD_LENGTH} characters")
         self.password_hash = generate_password_hash(password)
+        self.rotate_login_token()
+        # Whoever knew the old password may have copied the calendar feed's address too.
+        if self.calendar_token:
+            self.calendar_token = secrets.token_urlsafe(32)
+
+    def rotate_login_token(self) -> None:
+        """End every session of this person, and every set-password link issued so far."""
         self.login_token = _new_login_token()
 
     def check_password(self, password: str) -> bool:
@@ -145,11 +152,14 @@ class Membership(db.Model):
 
 
 class SignInThrottle(db.Model):
-    """Failed sign-ins per email address, whether or not an account exists for it,
-    so the lock-out message cannot tell anyone which addresses are registered."""
+    """Recent failed password checks, per email address (whether or not an account exists for
+    it, so the lock-out message cannot tell anyone which addresses are registered) and per
+    client (an IP address). Rows older than the lock-out window are pruned as failures come."""
 
     __tablename__ = "sign_in_throttle"
 
-    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    # "address:<email>" or "client:<ip>"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, index=True)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)

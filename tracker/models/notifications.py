@@ -23,6 +23,9 @@ class OutboxMessage(db.Model):
     key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
     recipient_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # The authority the message is about (None for one about several, like the digest): a
+    # member removed from it is sent nothing more, and no longer sees it under Notifications.
+    authority_id: Mapped[int | None] = mapped_column(ForeignKey("authority.id"), index=True)
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)

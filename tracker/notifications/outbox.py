@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from tracker import clock
 from tracker.extensions import db
 from tracker.links import Link, external_url
-from tracker.models import OutboxMessage, User
+from tracker.models import Membership, OutboxMessage, User
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,27 @@ class Draft:
     link: Link | None = None
 
 
+def _authority_id(draft: Draft) -> int | None:
+    authority = draft.context.get("authority")
+    return authority.id if authority is not None else None
+
+
+def _still_members(drafts: list[Draft]) -> list[Draft]:
+    """Only the drafts whose recipient is still a member of the authority they are about:
+    however a list of recipients was made, a removed member is sent nothing."""
+    wanted = {(d.recipient.id, a) for d in drafts if (a := _authority_id(d)) is not None}
+    if not wanted:
+        return drafts
+    current = set()
+    users = sorted({u for u, _ in wanted})
+    for start in range(0, len(users), 500):
+        current.update((user, authority) for user, authority in db.session.execute(
+            select(Membership.user_id, Membership.authority_id)
+            .where(Membership.user_id.in_(users[start:start + 500]))))
+    return [d for d in drafts
+            if _authority_id(d) is None or (d.recipient.id, _authority_id(d)) in current]
+
+
 def _render(draft: Draft) -> dict:
     context = {**draft.context, "recipient": draft.recipient,
                "link": draft.link.external() if draft.link else "",
@@ -39,6 +60,7 @@ def _render(draft: Draft) -> dict:
         "key": draft.key,
         "kind": draft.kind,
         "recipient_id": draft.recipient.id,
+        "authority_id": _authority_id(draft),
         "to_address": draft.recipient.email,
         "subject": subject[:300],
         "body_text": render_template(f"email/{draft.template}.txt", **context),
@@ -55,6 +77,7 @@ def _render(draft: Draft) -> dict:
 def queue(drafts: list[Draft]) -> int:
     """Queue the drafts whose keys are new; returns how many were new. Rendering is skipped
     for keys already in the outbox, so a rerun costs one query per batch."""
+    drafts = _still_members(drafts)
     if not drafts:
         return 0
     taken = set()

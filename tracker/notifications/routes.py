@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from tracker import clock
 from tracker.extensions import db
-from tracker.models import OutboxMessage
+from tracker.models import Membership, OutboxMessage
 
 bp = Blueprint("notifications", __name__)
 
@@ -17,7 +17,11 @@ bp = Blueprint("notifications", __name__)
 @login_required
 def mine():
     page = db.paginate(
-        select(OutboxMessage).where(OutboxMessage.recipient_id == current_user.id)
+        select(OutboxMessage).where(
+            OutboxMessage.recipient_id == current_user.id,
+            # Only about authorities the person still belongs to.
+            or_(OutboxMessage.authority_id.is_(None), OutboxMessage.authority_id.in_(
+                select(Membership.authority_id).where(Membership.user_id == current_user.id))))
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),
         page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
     seen_before = current_user.notifications_seen_at

@@ -69,7 +69,8 @@ def _action_title() -> StringField:
 
 
 def _action_owner() -> SelectField:
-    return SelectField("Action owner", widget=GovSelect(), default=NONE)
+    # Checked by the one owner rule (permissions.action_owner_refusal), with its own message.
+    return SelectField("Action owner", widget=GovSelect(), default=NONE, validate_choice=False)
 
 
 def _action_due() -> GovDateField:

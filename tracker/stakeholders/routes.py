@@ -28,7 +28,13 @@ from tracker.models import (
     StakeholderType,
     User,
 )
-from tracker.permissions import Permission, can, requires
+from tracker.permissions import (
+    Permission,
+    action_owner_refusal,
+    action_owners,
+    can,
+    requires,
+)
 from tracker.stakeholders import forms, services
 from tracker.tenancy import (
     authority_blueprint,
@@ -42,12 +48,6 @@ bp = authority_blueprint("stakeholders", __name__)
 
 def _member(members: list[Membership], value: str | None) -> User | None:
     return next((m.user for m in members if str(m.user.id) == value), None)
-
-
-def _may_own(owner: User | None) -> bool:
-    """Champions raise actions for themselves; giving one to someone else is the steering
-    group's call, as in the action log."""
-    return can(Permission.UPDATE_ANY_ACTION) or owner == current_user
 
 
 # -- the register ------------------------------------------------------------------------------
@@ -312,14 +312,16 @@ def record(engagement_id: int):
         data = {"outcome": OccurrenceOutcome.DONE.value, "done_on": min(due_on, clock.today()),
                 "action_owner": str(current_user.id)}
     form = forms.RecordForm(data=data)
-    form.action_owner.choices = owner_choices(members)
+    form.action_owner.choices = owner_choices(action_owners(members))
     may_raise = can(Permission.CREATE_ACTION)
     if form.validate_on_submit():
         owner = _member(members, form.action_owner.data)
         if form.action_title.data and not may_raise:
             abort(403)
-        if form.action_title.data and not _may_own(owner):
-            form.action_owner.errors.append("You can only raise actions that you own")
+        refusal = form.action_title.data and action_owner_refusal(form.action_owner.data,
+                                                                  members)
+        if refusal:
+            form.action_owner.errors.append(refusal)
         else:
             occurrence = services.record_occurrence(
                 engagement, due_on=due_on, outcome=OccurrenceOutcome(form.outcome.data),
@@ -363,7 +365,7 @@ def new_feedback():
         "engagement": request.args.get("engagement", ""),
         "stakeholder": request.args.get("stakeholder", ""),
     })
-    form.action_owner.choices = owner_choices(members)
+    form.action_owner.choices = owner_choices(action_owners(members))
     form.engagement.choices = choices(
         [(forms.NONE, "Not about one engagement")]
         + [(e.id, f"{e.title} ({clock.format_date(e.planned_date)})") for e in engagements])
@@ -374,8 +376,10 @@ def new_feedback():
         owner = _member(members, form.action_owner.data)
         if form.action_title.data and not may_raise:
             abort(403)
-        if form.action_title.data and not _may_own(owner):
-            form.action_owner.errors.append("You can only raise actions that you own")
+        refusal = form.action_title.data and action_owner_refusal(form.action_owner.data,
+                                                                  members)
+        if refusal:
+            form.action_owner.errors.append(refusal)
         else:
             feedback = services.create_feedback(
                 g.programme, received_on=form.received_on.data,
@@ -411,11 +415,11 @@ def raise_action(feedback_id: int):
     feedback = get_in_programme_or_404(Feedback, feedback_id, *services.feedback_page_options())
     members = programme_members()
     form = forms.RaiseActionForm(data={"action_owner": str(current_user.id)})
-    form.action_owner.choices = owner_choices(members)
+    form.action_owner.choices = owner_choices(action_owners(members))
     if form.validate_on_submit():
         owner = _member(members, form.action_owner.data)
-        if not _may_own(owner):
-            form.action_owner.errors.append("You can only raise actions that you own")
+        if refusal := action_owner_refusal(form.action_owner.data, members):
+            form.action_owner.errors.append(refusal)
         else:
             services.raise_action(g.programme, feedback, title=form.action_title.data,
                                   owner=owner, due_date=form.action_due.data, actor=current_user)
