@@ -17,6 +17,12 @@ from tracker.checklist.data import ChecklistError
 from tracker.extensions import db
 from tracker.links import Link
 from tracker.meetings import agendas, planner, services
+from tracker.meetings import contributions as meeting_contributions
+from tracker.meetings import core as meeting_core
+from tracker.meetings import groups as meeting_groups
+from tracker.meetings import minutes as meeting_minutes
+from tracker.meetings import series as meeting_series
+from tracker.meetings import sheets as meeting_sheets
 from tracker.models import (
     Action,
     ActionSheet,
@@ -38,7 +44,7 @@ PAST = date(2026, 3, 2)  # a Monday, well before any test's today
 
 
 def _member(programme, group=GroupKind.STRATEGIC, user=None, name="", role=None):
-    member = services.add_member(programme, group, actor=None, user=user,
+    member = meeting_groups.add_member(programme, group, actor=None, user=user,
                                  name=name if user is None else "", framework_role=role)
     db.session.commit()
     return member
@@ -225,7 +231,7 @@ def test_changing_a_meeting_is_audited_and_a_stale_save_is_refused(client, signe
     assert response.status_code == 302
     db.session.refresh(meeting)
     assert meeting.location == "Room 1" and meeting.attendees == []
-    event = audit.history(services.MEETING, meeting.id)[0]
+    event = audit.history(meeting_core.MEETING, meeting.id)[0]
     assert event.changes["Place or link"] == ["", "Room 1"]
     assert event.changes["Invitees"] == ["Farah Begum", ""]
     response = client.post(f"{BASE}/meetings/{meeting.id}/edit",
@@ -263,7 +269,7 @@ def test_agenda_items_are_added_changed_moved_and_removed(client, signed_in, pro
     assert [i.id for i in meeting.items][0] == added.id
     page = client.get(url).get_data(as_text=True)
     assert "<strong>two teams</strong>" in page and "<script>alert" not in page
-    changes = {k for e in audit.history(services.ITEM, added.id) for k in e.changes}
+    changes = {k for e in audit.history(meeting_core.ITEM, added.id) for k in e.changes}
     assert {"Notes", "Questions", "Position"} <= changes
     assert client.get(f"{url}/items/{added.id}/remove").status_code == 200
     added_id = added.id
@@ -271,7 +277,7 @@ def test_agenda_items_are_added_changed_moved_and_removed(client, signed_in, pro
     db.session.expire_all()
     assert len(meeting.items) == count
     assert [i.position for i in meeting.items] == list(range(1, count + 1))
-    assert audit.history(services.ITEM, added_id)[0].action == "deleted"
+    assert audit.history(meeting_core.ITEM, added_id)[0].action == "deleted"
 
 
 def test_reordering_does_not_refuse_someone_elses_notes(client, signed_in, programme):
@@ -356,7 +362,7 @@ def test_decisions_are_on_the_programme_wide_log(client, signed_in, programme):
     response = client.post(f"{BASE}/meetings/{older.id}/outcomes/{decision.id}/remove")
     assert response.status_code == 302
     assert "Pilot extends" not in client.get(f"{BASE}/decisions").get_data(as_text=True)
-    assert audit.history(services.OUTCOME, decision.id)[0].changes == {
+    assert audit.history(meeting_core.OUTCOME, decision.id)[0].changes == {
         "Decision": ["Pilot extends", ""]}
     assert client.post(f"{BASE}/meetings/{older.id}/outcomes/999999/remove").status_code == 404
 
@@ -423,7 +429,7 @@ def test_recording_attendance_marks_the_meeting_held(client, signed_in, programm
     assert services.counts([meeting.id])[meeting.id].attendance_percent == 67
     assert "2 of 3 attended (67%)" in client.get(f"{BASE}/meetings/{meeting.id}").get_data(
         as_text=True)
-    assert audit.history(services.MEETING, meeting.id)[0].changes["Bob"] == [
+    assert audit.history(meeting_core.MEETING, meeting.id)[0].changes["Bob"] == [
         "Not recorded", "Sent apologies"]
     future = _meeting(programme, day=clock.today() + timedelta(days=3))
     response = client.post(f"{BASE}/meetings/{future.id}/attendance",
@@ -446,7 +452,7 @@ def test_attendance_per_person_and_who_missed_two_in_a_row(client, signed_in, pr
     for n, (kind, number, statuses) in enumerate(meetings):
         _held(_meeting(programme, kind, number=number, day=PAST + timedelta(weeks=n)), statuses)
     _meeting(programme, MeetingKind.STRATEGIC_SET, number=3, day=PAST + timedelta(weeks=9))
-    summary = services.attendance_by_member(programme, [ann, bob])
+    summary = meeting_groups.attendance_by_member(programme, [ann, bob])
     assert (summary[ann.id].sets_attended, summary[ann.id].sets_held) == (2, 2)
     assert (summary[bob.id].sets_attended, summary[bob.id].sets_held) == (1, 2)
     assert (summary[bob.id].meetings_attended, summary[bob.id].meetings_held) == (1, 3)
@@ -653,19 +659,19 @@ def test_an_action_list_is_due_within_two_days_or_two_working_days_if_chosen_loc
     programme.action_list_working_days = working_days
     thursday = _held(_meeting(programme, day=date(2026, 4, 2)), today=today)
     _held(_meeting(programme, MeetingKind.MIDWAY_REVIEW, day=date(2026, 3, 30)), today=today)
-    assert services.circulation_due_by(thursday, working_days) == (
+    assert meeting_minutes.circulation_due_by(thursday, working_days) == (
         date(2026, 4, 8) if working_days else date(2026, 4, 4))
-    assert [m.id for m in services.circulation_overdue(programme, today)] == (
+    assert [m.id for m in meeting_minutes.circulation_overdue(programme, today)] == (
         [thursday.id] if overdue else [])
-    services.circulate(thursday, None)
-    assert services.circulation_overdue(programme, today) == []
+    meeting_minutes.circulate(thursday, None)
+    assert meeting_minutes.circulation_overdue(programme, today) == []
 
 
 def test_the_weekly_digest_counts_the_days_as_the_authority_chose(programme, authority):
     _held(_meeting(programme, day=date(2026, 4, 2)))
 
     def late_on(today):
-        sections = services.digest_meetings([programme.id], {programme.id: authority}, today)
+        sections = meeting_contributions.digest_meetings([programme.id], {programme.id: authority}, today)
         return [text for text, _ in sections[programme.id][1].lines]
 
     assert late_on(date(2026, 4, 7))  # two days: due Saturday 4 April
@@ -817,7 +823,7 @@ def test_meetings_are_ready_for_the_programme_timeline(app, programme):
     cancelled = _meeting(programme, day=clock.today() + timedelta(days=40))
     cancelled.status = MeetingStatus.CANCELLED
     db.session.commit()
-    items = services.timeline_items(programme)
+    items = meeting_contributions.timeline_items(programme)
     timeline = plan.timeline(programme.id, extra_items=items)
     assert [(i.title, i.lane, i.status) for i in timeline.items] == [
         ("Strategic Set 1", "Learning sets", "Held"),
@@ -840,9 +846,9 @@ def _grow_meeting(programme, meeting, previous, n):
         services.add_outcome(previous.items[0], kind=OutcomeKind.ACTION, text=f"Before {i}",
                              actor=None, owner_name="Someone", due_date=PAST)
         db.session.flush()
-        sheet, _ = services.save_sheet(meeting, person, answers={SheetQuestion.ME: "Me"},
+        sheet, _ = meeting_sheets.save_sheet(meeting, person, answers={SheetQuestion.ME: "Me"},
                                        seen_version=None, actor=None)
-        services.add_sheet_action(sheet, SheetQuestion.ME, title=f"Sheet {i}", actor=None,
+        meeting_sheets.add_sheet_action(sheet, SheetQuestion.ME, title=f"Sheet {i}", actor=None,
                                   owner_name="Someone", due_date=PAST)
     db.session.commit()
 
@@ -873,7 +879,7 @@ def test_lists_run_a_fixed_number_of_queries(client, signed_in, programme, count
     me = _member(programme, GroupKind.PRACTICE, user=champion)
 
     def grow(n):
-        series = services.plan_series(
+        series = meeting_series.plan_series(
             programme, name="Sets", start_date=date(2026, 1, 5), closures=[], location="",
             call_link="", facilitators="", actor=None,
             days=[p.day for p in planner.propose_series(date(2026, 1, 5))])
@@ -888,9 +894,9 @@ def test_lists_run_a_fixed_number_of_queries(client, signed_in, programme, count
                                      actor=None, owner_name="X", due_date=PAST)
             meeting.status = MeetingStatus.HELD
             if meeting.kind.has_action_sheets:
-                sheet, _ = services.save_sheet(meeting, me, answers={SheetQuestion.ME: "x"},
+                sheet, _ = meeting_sheets.save_sheet(meeting, me, answers={SheetQuestion.ME: "x"},
                                                seen_version=None, actor=None)
-                services.add_sheet_action(sheet, SheetQuestion.ME, title="S", actor=None,
+                meeting_sheets.add_sheet_action(sheet, SheetQuestion.ME, title="S", actor=None,
                                           owner_name="X", due_date=PAST)
         db.session.commit()
         return series

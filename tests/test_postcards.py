@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from tests.conftest import form_errors
 from tracker import clock
 from tracker.extensions import db
+from tracker.meetings import groups as meeting_groups
 from tracker.meetings import services as meetings
 from tracker.models import (
     Action,
@@ -34,7 +35,7 @@ BASE = "/a/testshire/postcards"
 
 
 def _join(programme, group, user):
-    member = meetings.add_member(programme, group, actor=None, user=user)
+    member = meeting_groups.add_member(programme, group, actor=None, user=user)
     db.session.commit()
     return member
 
@@ -198,7 +199,7 @@ def test_only_members_of_a_group_write_for_it_and_answer_what_it_received(
 
     left = member(Role.CHAMPION)
     gm = _join(programme, GroupKind.PRACTICE, left)
-    meetings.update_member(gm, seen_version=None, actor=None, name="", job_title="",
+    meeting_groups.update_member(gm, seen_version=None, actor=None, name="", job_title="",
                            framework_role=None, left=True)
     db.session.commit()
     auth.logout()

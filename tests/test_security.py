@@ -15,8 +15,10 @@ from tracker.admin import routes as admin_routes
 from tracker.admin import services as admin_services
 from tracker.auth import services as auth_services
 from tracker.extensions import db
+from tracker.meetings import groups as meeting_groups
 from tracker.meetings import planner
 from tracker.meetings import services as meetings
+from tracker.meetings import sheets as meeting_sheets
 from tracker.models import (
     Action,
     EngagementLevel,
@@ -100,7 +102,7 @@ def _seat(programme, user) -> GroupMember:
     """The user's place in the practice group, made if they have none."""
     seat = db.session.execute(select(GroupMember).where(GroupMember.user_id == user.id)
                               ).scalar_one_or_none()
-    return seat or meetings.add_member(programme, GroupKind.PRACTICE, actor=None, user=user)
+    return seat or meeting_groups.add_member(programme, GroupKind.PRACTICE, actor=None, user=user)
 
 
 @pytest.fixture
@@ -113,7 +115,7 @@ def practice_sheet(programme):
         practice_set = meetings.create_meeting(programme, kind=MeetingKind.PRACTICE_SET,
                                                day=date(2026, 3, 2), number=next(numbers),
                                                actor=None)
-        meetings.save_sheet(practice_set, seat, answers={SheetQuestion.ME: "Use the tool"},
+        meeting_sheets.save_sheet(practice_set, seat, answers={SheetQuestion.ME: "Use the tool"},
                             actor=None, seen_version=0)
         db.session.commit()
         return f"/a/testshire/meetings/{practice_set.id}/sheets/{seat.id}"

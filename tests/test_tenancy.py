@@ -11,7 +11,9 @@ from tracker.actions import services as actions
 from tracker.costs import calculator as cost_calculator
 from tracker.costs import services as costs
 from tracker.extensions import db
+from tracker.meetings import groups as meeting_groups
 from tracker.meetings import planner
+from tracker.meetings import series as meeting_series
 from tracker.meetings import services as meetings
 from tracker.models import (
     ChecklistTask,
@@ -61,9 +63,9 @@ def _ids_for(authority):
                                       target_date=date(2027, 3, 1), workstream=workstream)
     action = actions.create_action(programme, title="Brief the IRO service", actor=None,
                                    checklist_task=task, milestone=milestone)
-    group_member = meetings.add_member(programme, GroupKind.PRACTICE, actor=None, name="Sam Ray",
+    group_member = meeting_groups.add_member(programme, GroupKind.PRACTICE, actor=None, name="Sam Ray",
                                        today=date(2026, 1, 1))
-    series = meetings.plan_series(
+    series = meeting_series.plan_series(
         programme, name="Sets", start_date=date(2026, 1, 5), closures=[], location="",
         call_link="", facilitators="", actor=None,
         days=[p.day for p in planner.propose_series(date(2026, 1, 5))])

@@ -10,7 +10,8 @@ from tracker import calendar
 from tracker.checklist import services as checklist
 from tracker.extensions import db
 from tracker.main import services
-from tracker.meetings import services as meeting_services
+from tracker.meetings import contributions as meeting_contributions
+from tracker.meetings import minutes as meeting_minutes
 from tracker.models import Role
 from tracker.postcards import services as postcard_services
 from tracker.stakeholders import services as stakeholder_services
@@ -77,8 +78,8 @@ def dashboard():
         progress=checklist.phase_progress(g.programme),
         board=services.dashboard(g.programme),
         mine=services.my_open_actions(g.programme, current_user),
-        meetings=meeting_services.dashboard(g.programme),
-        circulation_rule=meeting_services.circulation_rule(g.programme),
+        meetings=meeting_contributions.dashboard(g.programme),
+        circulation_rule=meeting_minutes.circulation_rule(g.programme),
         engagements_due=stakeholder_services.due_engagements(g.programme),
         postcards=postcard_services.dashboard(g.programme),
     )

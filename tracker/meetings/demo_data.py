@@ -16,7 +16,11 @@ from sqlalchemy import func, select, update
 from tracker import clock
 from tracker.actions import services as actions
 from tracker.extensions import db
+from tracker.meetings import groups as meeting_groups
+from tracker.meetings import minutes as meeting_minutes
 from tracker.meetings import planner, services
+from tracker.meetings import series as meeting_series
+from tracker.meetings import sheets as meeting_sheets
 from tracker.models import (
     Action,
     ActionStatus,
@@ -99,7 +103,7 @@ class _Demo:
             for group, rows in ((GroupKind.STRATEGIC, STRATEGIC), (GroupKind.PRACTICE, PRACTICE)):
                 for key, job, role in rows:
                     user = self.person(key)
-                    self.members[key] = services.add_member(
+                    self.members[key] = meeting_groups.add_member(
                         self.programme, group, actor=self.people["lead"], user=user,
                         name="" if user else key,
                         job_title=memberships.get(user.id, "") if user else job,
@@ -153,17 +157,17 @@ class _Demo:
                                    today=self.today)
 
     def circulate(self, meeting: Meeting, days_after: int = 1) -> None:
-        services.circulate(meeting, self.people["steering"])
+        meeting_minutes.circulate(meeting, self.people["steering"])
         meeting.circulated_at = _at(meeting.day + timedelta(days=days_after), 11)
 
     def sheet(self, meeting: Meeting, key: str, answers: dict[SheetQuestion, str],
               made: list[tuple[SheetQuestion, str, str, int, ActionStatus]]) -> None:
         member = self.members[key]
-        sheet, _ = services.save_sheet(meeting, member, answers=answers, seen_version=None,
+        sheet, _ = meeting_sheets.save_sheet(meeting, member, answers=answers, seen_version=None,
                                        actor=self.person(key) or self.people["steering"])
         for question, title, owner, due_in, status in made:
             user = self.person(owner)
-            action = services.add_sheet_action(
+            action = meeting_sheets.add_sheet_action(
                 sheet, question, title=title, actor=self.person(key) or self.people["steering"],
                 owner=user, owner_name="" if user else owner,
                 due_date=meeting.day + timedelta(days=due_in))
@@ -217,7 +221,7 @@ def _setup_meeting(demo: _Demo, day: date) -> None:
 def _learning_sets(demo: _Demo, first_set: date) -> None:
     proposal = planner.propose_series(first_set)
     with _dated(_at(first_set - timedelta(days=35), 15)):
-        series = services.plan_series(
+        series = meeting_series.plan_series(
             demo.programme, name=f"Learning sets {first_set.year}", start_date=first_set,
             closures=[], days=[p.day for p in proposal], location=ROOM, call_link=CALL,
             facilitators=FACILITATORS, actor=demo.people["consultant"])

@@ -26,7 +26,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from tracker.actions.forms import NONE, member_choices
 from tracker.forms import GovDateField, VersionField, choices, strip_text
 from tracker.meetings import planner
-from tracker.meetings.services import format_time
+from tracker.meetings.core import format_time
 from tracker.models import GroupKind, MeetingKind, MeetingStatus, OutcomeKind, SheetQuestion
 from tracker.permissions import action_owner_refusal, action_owners
 

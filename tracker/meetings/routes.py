@@ -20,6 +20,11 @@ from tracker.actions.services import action_rag
 from tracker.extensions import db
 from tracker.forms import EDIT, edit_versioned, page_status, save_versioned
 from tracker.meetings import agendas, forms, planner, services
+from tracker.meetings import core as meeting_core
+from tracker.meetings import groups as meeting_groups
+from tracker.meetings import minutes as meeting_minutes
+from tracker.meetings import series as meeting_series
+from tracker.meetings import sheets as meeting_sheets
 from tracker.models import (
     AttendanceStatus,
     GroupKind,
@@ -59,7 +64,7 @@ def _owner(form, members):
 
 @bp.app_template_global()
 def meeting_time(meeting: Meeting) -> str:
-    return services.time_label(meeting)
+    return meeting_core.time_label(meeting)
 
 
 @bp.app_template_global()
@@ -82,8 +87,8 @@ def index():
               if m.day < today or m.status != MeetingStatus.PLANNED],
         series=series,
         counts=services.counts([m.id for m in meetings]),
-        overdue={m.id for m in services.circulation_overdue(g.programme, today)},
-        circulation_rule=services.circulation_rule(g.programme),
+        overdue={m.id for m in meeting_minutes.circulation_overdue(g.programme, today)},
+        circulation_rule=meeting_minutes.circulation_rule(g.programme),
         rule_form=forms.CirculationRuleForm(
             rule=forms.WORKING_DAYS if g.programme.action_list_working_days else forms.DAYS),
     )
@@ -91,14 +96,14 @@ def index():
 
 @bp.get("/meetings/mine")
 def mine():
-    members = services.member_for_user(g.programme, current_user)
+    members = meeting_groups.member_for_user(g.programme, current_user)
     return render_template("meetings/mine.html", **_member_context(members))
 
 
 def _member_context(members: list[GroupMember]) -> dict:
     """What a person's page shows: their groups, attendance, invitations and action sheets."""
-    attendance = services.attendance_by_member(g.programme, members)
-    sheets = services.sheets_for_members([m.id for m in members])
+    attendance = meeting_groups.attendance_by_member(g.programme, members)
+    sheets = meeting_sheets.sheets_for_members([m.id for m in members])
     invited = services.invitations([m.id for m in members])
     return {"members": members, "attendance": attendance, "sheets": sheets, "invited": invited,
             "rag_of": action_rag, "questions": list(SheetQuestion), "as_of": clock.today()}
@@ -114,8 +119,8 @@ def new():
     kind = kind if kind in MeetingKind._value2member_map_ else MeetingKind.STEERING.value
     form = forms.NewMeetingForm(data={
         "kind": kind, "group": MeetingKind(kind).default_group.value,
-        "facilitators": services.consultant_names(g.programme),
-        "start_time": services.SET_TIMES[0] if MeetingKind(kind).numbered else None,
+        "facilitators": meeting_series.consultant_names(g.programme),
+        "start_time": meeting_series.SET_TIMES[0] if MeetingKind(kind).numbered else None,
     })
     if form.validate_on_submit():
         meeting = services.create_meeting(
@@ -154,7 +159,7 @@ def _edit_form(meeting: Meeting, members: list[GroupMember]) -> forms.EditMeetin
 @requires(Permission.MANAGE_MEETINGS)
 def edit(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    members = services.group_members(g.programme)
+    members = meeting_groups.group_members(g.programme)
     form = _edit_form(meeting, members)
 
     def save() -> bool:
@@ -181,10 +186,10 @@ def meeting(meeting_id: int):
     previous = services.previous_meeting(meeting)
     ids = [meeting.id] + ([previous.id] if previous else [])
     actions = services.meeting_actions(ids)
-    sheets = services.sheets_for_meetings([meeting.id]) if meeting.kind.has_action_sheets else []
+    sheets = meeting_sheets.sheets_for_meetings([meeting.id]) if meeting.kind.has_action_sheets else []
     mine = [a.member for a in meeting.attendees if a.member.user_id == current_user.id]
-    history = audit.history(services.MEETING, meeting.id) + audit.history(
-        services.ITEM, [i.id for i in meeting.items])
+    history = audit.history(meeting_core.MEETING, meeting.id) + audit.history(
+        meeting_core.ITEM, [i.id for i in meeting.items])
     return render_template(
         "meetings/meeting.html", meeting=meeting, previous=previous,
         previous_actions=actions[previous.id] if previous else [],
@@ -192,10 +197,10 @@ def meeting(meeting_id: int):
         sheets_by_member={s.member_id: s for s in sheets},
         my_member=mine[0] if mine else None, rag_of=action_rag,
         history=sorted(history, key=lambda e: (e.at, e.id), reverse=True),
-        due_by=services.circulation_due_by(meeting, g.programme.action_list_working_days),
-        overdue=services.circulation_is_overdue(
+        due_by=meeting_minutes.circulation_due_by(meeting, g.programme.action_list_working_days),
+        overdue=meeting_minutes.circulation_is_overdue(
             meeting, working_days=g.programme.action_list_working_days),
-        circulation_rule=services.circulation_rule(g.programme),
+        circulation_rule=meeting_minutes.circulation_rule(g.programme),
         questions=list(SheetQuestion),
     )
 
@@ -251,7 +256,7 @@ def remove_item(meeting_id: int, item_id: int):
     if form.validate_on_submit():
         try:
             services.remove_item(item, current_user)
-        except services.MeetingError as exc:
+        except meeting_core.MeetingError as exc:
             flash(str(exc), "error")
             return redirect(url_for(".meeting", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
         db.session.commit()
@@ -296,7 +301,7 @@ def remove_outcome(meeting_id: int, agenda_outcome_id: int):
     if form.validate_on_submit():
         try:
             services.remove_outcome(outcome, current_user)
-        except services.MeetingError as exc:
+        except meeting_core.MeetingError as exc:
             flash(str(exc), "error")
         else:
             db.session.commit()
@@ -314,7 +319,7 @@ NOT_RECORDED = ""
 def attendance(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     invited = {a.member.id for a in meeting.attendees}
-    others = [m for m in services.group_members(g.programme) if m.id not in invited]
+    others = [m for m in meeting_groups.group_members(g.programme) if m.id not in invited]
     form = forms.ConfirmForm()
     error = None
     if form.validate_on_submit():
@@ -328,7 +333,7 @@ def attendance(meeting_id: int):
         statuses.update({m.id: AttendanceStatus.ATTENDED for m in add})
         try:
             changed = services.record_attendance(meeting, statuses, add=add, actor=current_user)
-        except services.MeetingError as exc:
+        except meeting_core.MeetingError as exc:
             db.session.rollback()
             error = str(exc)
             meeting = _meeting_or_404(meeting_id)
@@ -374,7 +379,7 @@ def _sheet_form(sheet) -> forms.SheetForm:
 def sheet(meeting_id: int, member_id: int):
     meeting = _meeting_or_404(meeting_id)
     member = _sheet_member_or_403(meeting, member_id)
-    sheet = services.sheet_for(meeting, member)
+    sheet = meeting_sheets.sheet_for(meeting, member)
     form = _sheet_form(sheet)
     action_form = forms.SheetActionForm(formdata=None)
     action_form.set_owner_choices(programme_members())
@@ -386,14 +391,14 @@ def sheet(meeting_id: int, member_id: int):
         answers = {q: getattr(form, q.value).data or "" for q in SheetQuestion}
 
         def save() -> bool:
-            return services.save_sheet(meeting, member, answers=answers, actor=current_user,
+            return meeting_sheets.save_sheet(meeting, member, answers=answers, actor=current_user,
                                        seen_version=form.version.data)[1]
 
         changed, stale = save_versioned(save, sheet or meeting, form)
         if stale is None:
             flash("Action sheet saved." if changed else "No changes to save.", "success")
             return redirect(url_for(".sheet", meeting_id=meeting.id, member_id=member.id))
-        sheet = services.sheet_for(meeting, member)
+        sheet = meeting_sheets.sheet_for(meeting, member)
         form.version.set(sheet.version if sheet else 0)
     status = 409 if stale is not None else page_status(form)
     return _sheet_page(meeting, member, sheet, form, action_form, stale, status)
@@ -404,7 +409,7 @@ def sheet(meeting_id: int, member_id: int):
 def add_sheet_action(meeting_id: int, member_id: int):
     meeting = _meeting_or_404(meeting_id)
     member = _sheet_member_or_403(meeting, member_id)
-    sheet = services.sheet_for(meeting, member)
+    sheet = meeting_sheets.sheet_for(meeting, member)
     members = programme_members()
     action_form = forms.SheetActionForm()
     action_form.set_owner_choices(members)
@@ -413,7 +418,7 @@ def add_sheet_action(meeting_id: int, member_id: int):
         return redirect(url_for(".sheet", meeting_id=meeting.id, member_id=member.id))
     if action_form.validate_on_submit():
         owner, owner_name = _owner(action_form, members)
-        services.add_sheet_action(
+        meeting_sheets.add_sheet_action(
             sheet, SheetQuestion(action_form.question.data), title=action_form.title.data,
             owner=owner, owner_name=owner_name, due_date=action_form.due_date.data,
             actor=current_user)
@@ -440,9 +445,9 @@ def _action_list_page(meeting, form, status: int = 200):
     decisions = [o for i in meeting.items for o in i.outcomes if o.kind == OutcomeKind.DECISION]
     return render_template(
         "meetings/action_list.html", meeting=meeting, actions=actions, decisions=decisions,
-        form=form, due_by=services.circulation_due_by(meeting,
+        form=form, due_by=meeting_minutes.circulation_due_by(meeting,
                                                       g.programme.action_list_working_days),
-        circulation_rule=services.circulation_rule(g.programme)), status
+        circulation_rule=meeting_minutes.circulation_rule(g.programme)), status
 
 
 @bp.post("/meetings/<int:meeting_id>/circulate")
@@ -452,14 +457,14 @@ def circulate(meeting_id: int):
     form = forms.CirculateForm(meeting.group)
     if not form.validate_on_submit():
         return _action_list_page(meeting, form, status=400)
-    to = services.CirculateTo(form.to.data)
+    to = meeting_minutes.CirculateTo(form.to.data)
     try:
-        sent = services.circulate(meeting, current_user, to)
-    except services.MeetingError as exc:
+        sent = meeting_minutes.circulate(meeting, current_user, to)
+    except meeting_core.MeetingError as exc:
         flash(str(exc), "error")
     else:
         db.session.commit()
-        groups = " and ".join(g.label.lower() for g in services.circulation_groups(meeting, to))
+        groups = " and ".join(g.label.lower() for g in meeting_minutes.circulation_groups(meeting, to))
         flash(f"The action list has gone to {sent} member{'s' if sent != 1 else ''} of the "
               f"{groups} by email, and is recorded as circulated.", "success")
     return redirect(url_for(".action_list", meeting_id=meeting.id))
@@ -472,11 +477,11 @@ def circulation_rule():
     form = forms.CirculationRuleForm()
     if form.validate_on_submit():
         g.programme.action_list_working_days = form.rule.data == forms.WORKING_DAYS
-        audit.record(services.PROGRAMME_SETTINGS, g.programme.id, "updated",
+        audit.record(meeting_core.PROGRAMME_SETTINGS, g.programme.id, "updated",
                      programme_id=g.programme.id, actor=current_user,
-                     summary="Action lists due " + services.circulation_rule(g.programme))
+                     summary="Action lists due " + meeting_minutes.circulation_rule(g.programme))
         db.session.commit()
-        flash("Action lists are now due " + services.circulation_rule(g.programme) + ".",
+        flash("Action lists are now due " + meeting_minutes.circulation_rule(g.programme) + ".",
               "success")
     return redirect(url_for(".index", _anchor="circulation-rule"))
 
@@ -494,7 +499,7 @@ def plan():
     step = request.form.get("step", "propose")
     form = forms.PlanForm(data={
         "name": f"Learning sets {clock.today().year + (clock.today().month > 9)}",
-        "facilitators": services.consultant_names(g.programme),
+        "facilitators": meeting_series.consultant_names(g.programme),
     })
     day_fields = form.day_fields()
     proposal = None
@@ -522,7 +527,7 @@ def plan():
                 warnings.setdefault(warning.index, []).append(warning.message)
         has_errors = any(field.errors for field in form)
         if step == "save" and proposal and not has_errors:
-            series = services.plan_series(
+            series = meeting_series.plan_series(
                 g.programme, name=form.name.data, start_date=form.start_date.data,
                 closures=closures, days=[p.day for p in proposal], location=form.location.data,
                 call_link=form.call_link.data, facilitators=form.facilitators.data,
@@ -568,7 +573,7 @@ def series(series_id: int):
     series = get_in_programme_or_404(MeetingSeries, series_id,
                                      joinedload(MeetingSeries.created_by))
     return render_template("meetings/series.html", series=series,
-                           rows=services.series_rows(series))
+                           rows=meeting_series.series_rows(series))
 
 
 # -- groups --------------------------------------------------------------------------------------
@@ -576,23 +581,23 @@ def series(series_id: int):
 
 @bp.get("/groups")
 def groups():
-    members = services.group_members(g.programme, include_left=True)
-    attendance = services.attendance_by_member(g.programme, members)
+    members = meeting_groups.group_members(g.programme, include_left=True)
+    attendance = meeting_groups.attendance_by_member(g.programme, members)
     return render_template(
         "meetings/groups.html", members=members, attendance=attendance,
         missed_ids=[i for i, a in attendance.items() if a.missed_two_in_a_row],
-        missing={group: services.missing_roles(group, members) for group in GroupKind},
+        missing={group: meeting_groups.missing_roles(group, members) for group in GroupKind},
         GroupKind=GroupKind,
     )
 
 
 def _group_page(group: GroupKind):
-    members = services.group_members(g.programme, group, include_left=True)
-    attendance = services.attendance_by_member(g.programme, members)
+    members = meeting_groups.group_members(g.programme, group, include_left=True)
+    attendance = meeting_groups.attendance_by_member(g.programme, members)
     return render_template(
         "meetings/group.html", group=group, members=members, attendance=attendance,
         missed_ids=[i for i, a in attendance.items() if a.missed_two_in_a_row],
-        missing=services.missing_roles(group, members),
+        missing=meeting_groups.missing_roles(group, members),
         roles=agendas.current().roles_for(group), agenda_set=agendas.current(),
     )
 
@@ -609,7 +614,7 @@ def practice_group():
 
 def _add_member(group: GroupKind):
     memberships = programme_members()
-    current = {m.user_id for m in services.group_members(g.programme, group) if m.user_id}
+    current = {m.user_id for m in meeting_groups.group_members(g.programme, group) if m.user_id}
     roles = agendas.current().roles_for(group)
     form = forms.MemberForm(data={"framework_role": request.args.get("role", NONE)})
     form.user.choices = forms.choices(
@@ -623,13 +628,13 @@ def _add_member(group: GroupKind):
         if not job_title and membership is not None:
             job_title = membership.job_role or ""
         try:
-            member = services.add_member(
+            member = meeting_groups.add_member(
                 g.programme, group, actor=current_user,
                 user=membership.user if membership else None,
                 name=form.name.data if membership is None else "", job_title=job_title,
                 framework_role=form.framework_role.data or None,
             )
-        except services.MeetingError as exc:
+        except meeting_core.MeetingError as exc:
             db.session.rollback()
             getattr(form, exc.field or "user").errors.append(str(exc))
         else:
@@ -668,7 +673,7 @@ def edit_member(member_id: int):
     form.framework_role.choices = forms.role_choices(agendas.current().roles_for(member.group))
     return edit_versioned(
         form, member,
-        lambda: services.update_member(
+        lambda: meeting_groups.update_member(
             member, seen_version=form.version.data, actor=current_user, name=form.name.data,
             job_title=form.job_title.data, framework_role=form.framework_role.data or None,
             left=form.left.data),

@@ -11,7 +11,7 @@ from tracker.actions.forms import MilestoneForm, WorkstreamForm, choices, member
 from tracker.audit import history
 from tracker.extensions import db
 from tracker.forms import edit_versioned
-from tracker.meetings import services as meetings
+from tracker.meetings import contributions as meeting_contributions
 from tracker.models import Action, Milestone, MilestoneStatus, Workstream
 from tracker.permissions import Permission, requires
 from tracker.plan import services
@@ -169,5 +169,5 @@ def edit_milestone(milestone_id: int):
 
 @bp.get("/timeline")
 def timeline():
-    data = services.timeline(g.programme.id, extra_items=meetings.timeline_items(g.programme))
+    data = services.timeline(g.programme.id, extra_items=meeting_contributions.timeline_items(g.programme))
     return render_template("plan/timeline.html", timeline=data)

@@ -18,6 +18,7 @@ from tracker.actions.services import create_action
 from tracker.errors import RuleBroken
 from tracker.extensions import db
 from tracker.links import Link
+from tracker.meetings import groups as meeting_groups
 from tracker.meetings import services as meetings
 from tracker.models import (
     FINISHED_ACTION_STATUSES,
@@ -62,7 +63,7 @@ def other(group: GroupKind) -> GroupKind:
 
 def groups_of(programme: Programme, user: User) -> set[GroupKind]:
     """The groups the person is a current member of: the groups they may write for."""
-    return {m.group for m in meetings.member_for_user(programme, user) if m.active}
+    return {m.group for m in meeting_groups.member_for_user(programme, user) if m.active}
 
 
 # -- loading -------------------------------------------------------------------------------------
