@@ -13,7 +13,9 @@ from werkzeug.security import generate_password_hash
 from tests.conftest import PASSWORD
 from tracker.admin import services as admin
 from tracker.extensions import db
-from tracker.models import Authority, Programme, Role, User
+from tracker.meetings import groups as meeting_groups
+from tracker.meetings import services
+from tracker.models import AttendanceStatus, Authority, GroupKind, MeetingKind, Programme, Role, User
 
 
 @pytest.fixture(scope="session")
@@ -85,3 +87,34 @@ def programme(authority) -> Programme:
     return db.session.execute(
         db.select(Programme).where(Programme.authority_id == authority.id)
     ).scalar_one()
+
+
+# -- meetings ---------------------------------------------------------------------------------
+
+MEETING_PAST = date(2026, 3, 2)  # a Monday, well before any test's today
+
+
+def add_group_member(programme, group=GroupKind.STRATEGIC, user=None, name="", role=None):
+    member = meeting_groups.add_member(programme, group, actor=None, user=user,
+                                       name=name if user is None else "", framework_role=role)
+    db.session.commit()
+    return member
+
+
+def make_meeting(programme, kind=MeetingKind.STEERING, day=MEETING_PAST, number=None, **kw):
+    meeting = services.create_meeting(programme, kind=kind, day=day, number=number, actor=None,
+                                      **kw)
+    db.session.commit()
+    return meeting
+
+
+def hold_meeting(meeting, statuses=None, today=date(2026, 11, 23)):
+    services.record_attendance(
+        meeting, statuses or {a.member.id: AttendanceStatus.ATTENDED for a in meeting.attendees},
+        actor=None, today=today)
+    db.session.commit()
+    return meeting
+
+
+def date_fields(day: date) -> list[str]:
+    return [str(day.day), str(day.month), str(day.year)]
