@@ -11,7 +11,7 @@ from tests.conftest import form_errors
 from tests.factories import MEETING_PAST, add_group_member, date_fields, hold_meeting, make_meeting
 from tracker import audit, clock
 from tracker.actions import services as actions
-from tracker.checklist.data import ChecklistError
+from tracker.datafiles import ChecklistError
 from tracker.extensions import db
 from tracker.meetings import agendas, planner, services
 from tracker.meetings import core as meeting_core

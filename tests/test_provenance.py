@@ -7,8 +7,7 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
-from tracker import demo
-from tracker.checklist import sources
+from tracker import demo, sources
 from tracker.costs import calculator
 from tracker.extensions import db
 from tracker.models import (

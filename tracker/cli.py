@@ -100,7 +100,7 @@ def demo(reset: bool) -> None:
 def check_checklists() -> None:
     """Validate the data files in checklists/: the sources, the Checklist, the agendas, Annex 2's
     questions. Every item must say where it comes from (a source, or added by Homeward)."""
-    from tracker.checklist import sources
+    from tracker import sources
     from tracker.meetings import agendas
     from tracker.outcomes import questions
 

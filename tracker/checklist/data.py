@@ -5,24 +5,20 @@ Errors name the file, the item and the problem, so whoever edits the data can fi
 
 from __future__ import annotations
 
-import re
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
 
-CHECKLISTS_DIR = Path(__file__).resolve().parents[2] / "checklists"
+from tracker.datafiles import (
+    CHECKLISTS_DIR,
+    PROVENANCE,
+    ChecklistError,
+    DataReader,
+    read_data_file,
+)
+
 CHECKLIST_FILE = "implementation_checklist.toml"
-T = TypeVar("T")
-# What only maintainers should see: a seed file's name, or a line reference. Text users read
-# must not carry them; they belong after the "|" of a `source`.
-MAINTAINER_ONLY = re.compile(r"\b\d{3}_[0-9a-f]{6,}|\blines? \d|\(\d{3}, |\bseeds?\b", re.IGNORECASE)
-
-
-class ChecklistError(ValueError):
-    """A checklist data file is not valid."""
 
 
 # Throughout, `reconstructed` means "added by Homeward" (added_by_homeward in the data files):
@@ -93,72 +89,7 @@ class ChecklistTemplate:
         return next(p for p in self.phases if p.number == number)
 
 
-class DataReader:
-    """Checks one table's keys and types, naming where it is in the file. Shared by every
-    loader of data in checklists/."""
 
-    def __init__(self, filename: str):
-        self.filename = filename
-
-    def fail(self, where: str, problem: str) -> ChecklistError:
-        return ChecklistError(f"{self.filename}: {where}: {problem}")
-
-    def table(self, data: object, where: str, required: set[str], optional: set[str]) -> dict:
-        if not isinstance(data, dict):
-            raise self.fail(where, "expected a table")
-        unknown = set(data) - required - optional
-        if unknown:
-            raise self.fail(where, f"unknown key(s) {', '.join(sorted(unknown))}")
-        missing = required - set(data)
-        if missing:
-            raise self.fail(where, f"missing {', '.join(sorted(missing))}")
-        return data
-
-    def text(self, data: dict, key: str, where: str, *, blank_ok: bool = False,
-             for_readers: bool = True) -> str:
-        value = data.get(key, "")
-        if not isinstance(value, str):
-            raise self.fail(where, f"{key} must be text")
-        if not blank_ok and not value.strip():
-            raise self.fail(where, f"{key} is empty")
-        found = MAINTAINER_ONLY.search(value) if for_readers else None
-        if found:
-            raise self.fail(where, f"{key} shows users {found.group(0)!r}: seed file names and "
-                                   "line references go in `source`, after the '|'")
-        return value.strip()
-
-    def integer(self, data: dict, key: str, where: str) -> int:
-        value = data.get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise self.fail(where, f"{key} must be a whole number from 1")
-        return value
-
-    def provenance(self, data: dict, where: str) -> tuple[str, bool, str]:
-        """Where an item comes from, as (citation, added by Homeward, basis). Every item has a
-        `source` (one reference or a list), or added_by_homeward = true with a `basis`."""
-        added = data.get("added_by_homeward", False)
-        if not isinstance(added, bool):
-            raise self.fail(where, "added_by_homeward must be true or false")
-        basis = self.text(data, "basis", where, blank_ok=True)
-        if added and not basis:
-            raise self.fail(where, "items added by Homeward need a basis saying what they came from")
-        if basis and not added:
-            raise self.fail(where, "basis is only for items with added_by_homeward = true")
-        refs = data.get("source", [])
-        if isinstance(refs, str):
-            refs = [refs]
-        if not isinstance(refs, list) or not all(isinstance(ref, str) for ref in refs):
-            raise self.fail(where, "source must be a reference or a list of references")
-        if not refs and not added:
-            raise self.fail(where, "needs a source (document and section), or "
-                                   "added_by_homeward = true with a basis")
-        # Imported here: the sources module reads its own file with this reader.
-        from tracker.checklist import sources
-
-        try:
-            return sources.cite(refs), added, basis
-        except ValueError as exc:
-            raise self.fail(where, str(exc)) from exc
 
 
 def parse(text: str, filename: str) -> ChecklistTemplate:
@@ -220,7 +151,6 @@ def parse(text: str, filename: str) -> ChecklistTemplate:
     )
 
 
-PROVENANCE = {"source", "added_by_homeward", "basis"}
 _TASK_REQUIRED = {"number", "title", "responsible", "annexes", "guidance"}
 _TASK_OPTIONAL = PROVENANCE | {"subpoints", "responsible_source"}
 
@@ -266,15 +196,6 @@ def _parse_tasks(r: DataReader, raws: list, phase_where: str, annexes: dict) -> 
             )
         )
     return tasks
-
-
-def read_data_file(path: Path, parse_text: Callable[[str, str], T]) -> T:
-    """Read one data file in checklists/ and parse it, naming the file in any error."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ChecklistError(f"{path.name}: cannot be read: {exc.strerror}") from exc
-    return parse_text(text, path.name)
 
 
 def load(path: Path | None = None) -> ChecklistTemplate:

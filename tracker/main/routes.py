@@ -60,7 +60,7 @@ def calendar_feed(token: str):
 @login_required
 def sources():
     """The published documents Homeward's content cites, with their full titles and publishers."""
-    from tracker.checklist import sources as documents
+    from tracker import sources as documents
 
     return render_template("main/sources.html", documents=documents.current().values())
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from tracker.checklist.data import (
+from tracker.datafiles import (
     CHECKLISTS_DIR,
     MAINTAINER_ONLY,
     ChecklistError,
