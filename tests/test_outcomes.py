@@ -14,7 +14,7 @@ from tests.conftest import form_errors
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import AuditEvent, FinancialQuarter, OutcomeQuarter, Role
-from tracker.outcomes import questions, services
+from tracker.outcomes import charts, questions, services
 
 BASE = "/a/testshire/outcomes"
 TODAY = date(2026, 11, 23)
@@ -193,7 +193,7 @@ def test_a_quarter_with_no_figure_breaks_the_line(programme):
         _quarter(programme, Q(2025, 2), reentered_12_months=None,
                  framework_reentered_12_months=None),
         _quarter(programme, Q(2025, 3))])
-    chart = services.charts(rows, questions.current())["reentry"]
+    chart = charts.charts(rows, questions.current())["reentry"]
     twelve = next(s for s in chart.series if s.name == "Within 12 months")
     assert [len(run) for run in twelve.runs] == [1, 1]
     assert chart.note == "Not known yet: within 12 months for 2025–26 Q2."
@@ -202,9 +202,9 @@ def test_a_quarter_with_no_figure_breaks_the_line(programme):
 
 
 def test_periods_are_written_as_runs():
-    assert services.periods_text([Q(2025, 3), Q(2025, 4), Q(2026, 1), Q(2026, 3)]) == (
+    assert charts.periods_text([Q(2025, 3), Q(2025, 4), Q(2026, 1), Q(2026, 3)]) == (
         "2025–26 Q3 to 2026–27 Q1 and 2026–27 Q3")
-    assert services.periods_text([]) == ""
+    assert charts.periods_text([]) == ""
 
 
 # -- the Annex 2 questions as data ------------------------------------------------------------------
@@ -511,11 +511,13 @@ def test_pages_run_a_fixed_number_of_queries(client, signed_in, programme, count
 # -- demo data ------------------------------------------------------------------------------------
 
 def test_demo_figures_are_eight_consistent_quarters_and_two_scenarios(programme, member):
+    from tracker.costs import demo_data as costs_demo
     from tracker.costs import services as costs
     from tracker.outcomes import demo_data
 
     people = {"data": member(Role.STEERING), "lead": member(Role.LEAD)}
     demo_data.load(programme, people, TODAY)
+    costs_demo.load(programme, people, TODAY)
     db.session.commit()
     rows = services.quarters(programme.id)
     assert [r.period for r in rows][-1] == Q(2026, 2) and len(rows) == 8
@@ -534,7 +536,7 @@ def test_demo_figures_are_eight_consistent_quarters_and_two_scenarios(programme,
     (24, False, 25.0), (7, False, 8.0), (180, False, 200.0),
 ])
 def test_chart_axes_hold_the_highest_value(programme, highest, percent, top):
-    chart = services._chart("c", "T", "D", [Q(2025, 1)], [("solid", "S", [highest])],
+    chart = charts._chart("c", "T", "D", [Q(2025, 1)], [("solid", "S", [highest])],
                             percent=percent)
     assert chart.y_ticks[-1][1] == (f"{top:.0f}%" if percent else f"{top:.0f}")
     assert chart.series[0].points[0].y >= chart.top

@@ -105,10 +105,12 @@ def load(today: date | None = None) -> None:
 
 def _outcomes_and_costs(programme, people, today) -> None:
     """Eight quarters of outcome figures and two cost scenarios: see
-    tracker/outcomes/demo_data.py."""
-    from tracker.outcomes import demo_data
+    tracker/outcomes/demo_data.py and tracker/costs/demo_data.py."""
+    from tracker.costs import demo_data as costs_demo
+    from tracker.outcomes import demo_data as outcomes_demo
 
-    demo_data.load(programme, people, today)
+    outcomes_demo.load(programme, people, today)
+    costs_demo.load(programme, people, today)
 
 
 def _postcards(programme, people, today) -> None:
@@ -379,3 +381,15 @@ def _plan_and_actions(programme, people, start, today) -> None:
         if status == "in_progress":
             actions.add_note(action, NOTES[i % len(NOTES)], person or people["lead"]).at = _at(
                 today - timedelta(days=3 + i % 5), 14)
+
+
+def backdate(record, entity_type: str, day: date) -> None:
+    """Date a demo record, and its history, as if it had been made on `day`."""
+    when = datetime(day.year, day.month, day.day, 11, 0)
+    record.created_at = when
+    if hasattr(record, "updated_at"):
+        record.updated_at = when
+    db.session.flush()
+    for event in db.session.execute(select(AuditEvent).where(
+            AuditEvent.entity_type == entity_type, AuditEvent.entity_id == record.id)).scalars():
+        event.at = when

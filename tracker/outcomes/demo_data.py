@@ -1,6 +1,6 @@
-"""The demo authority's outcome figures and cost scenarios: eight quarters to the latest one
-ended, with the 3- and 12-month breakdown figures blank where they could not be known yet, and
-two saved scenarios, one chosen for the steering-group report. Called from tracker.demo.load().
+"""The demo authority's outcome figures: eight quarters to the latest one ended, with the 3-
+and 12-month breakdown figures blank where they could not be known yet. Called from
+tracker.demo.load().
 
 The story the figures tell: two teams have used the Framework since an earlier NSPCC pilot and
 the rollout is widening it; Framework cases break down less often than other returns; more
@@ -9,15 +9,10 @@ are falling; 12-month re-entry is still above the national 20%."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import date, timedelta
 
-from sqlalchemy import select
-
-from tracker.costs import calculator as calc
-from tracker.costs import services as costs
-from tracker.extensions import db
-from tracker.models import AuditEvent, Programme, User
+from tracker import demo
+from tracker.models import Programme, User
 from tracker.outcomes import services
 
 # Oldest first: returned home, Framework cases, unplanned, s20, care order, broke down within 3
@@ -61,26 +56,4 @@ def load(programme: Programme, people: dict[str, User], today: date) -> None:
             repeat_breakdowns=repeat if known_3 else None,
             not_returned_risk=risk)
         # Entered about six weeks after each quarter ended, once the return was checked.
-        _backdate(row, services.QUARTER, min(period.end + timedelta(days=45), today))
-
-    national = costs.save_scenario(
-        programme, name="National figures", actor=data_manager, in_report=False,
-        inputs=calc.CostInputs(calc.DEFAULTS.probability, 85, calc.DEFAULTS.reentry_cost,
-                               calc.DEFAULTS.support_cost))
-    _backdate(national, costs.SCENARIO, today - timedelta(days=34))
-    local = costs.save_scenario(
-        programme, name="Our re-entry rate and placement costs", actor=people["lead"],
-        in_report=True,
-        inputs=calc.CostInputs(Decimal(25), 85, Decimal(68400), Decimal(4900)))
-    _backdate(local, costs.SCENARIO, today - timedelta(days=12))
-
-
-def _backdate(record, entity_type: str, day: date) -> None:
-    when = datetime(day.year, day.month, day.day, 11, 0)
-    record.created_at = when
-    if hasattr(record, "updated_at"):
-        record.updated_at = when
-    db.session.flush()
-    for event in db.session.execute(select(AuditEvent).where(
-            AuditEvent.entity_type == entity_type, AuditEvent.entity_id == record.id)).scalars():
-        event.at = when
+        demo.backdate(row, services.QUARTER, min(period.end + timedelta(days=45), today))

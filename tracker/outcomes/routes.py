@@ -10,7 +10,7 @@ from tracker import audit, clock, imports
 from tracker.extensions import db
 from tracker.forms import choices, edit_versioned
 from tracker.models import OutcomeQuarter
-from tracker.outcomes import forms, questions, services
+from tracker.outcomes import charts, forms, questions, services
 from tracker.permissions import Permission, requires
 from tracker.tenancy import authority_blueprint, get_in_programme_or_404
 
@@ -23,7 +23,7 @@ def index():
     guide = questions.current()
     return render_template(
         "outcomes/index.html", rows=rows, guide=guide, figures=services.FIGURES,
-        charts=services.charts(rows, guide) if rows else {},
+        charts=charts.charts(rows, guide) if rows else {},
         summary=services.summarise([v.row for v in rows]),
     )
 

@@ -1,0 +1,190 @@
+"""The outcome charts: each measure's trend as server-side SVG data, with the national rates
+as reference lines and a table beside each chart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tracker.models import FinancialQuarter
+from tracker.outcomes import questions
+from tracker.outcomes.services import QuarterView, Rate
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    text: str  # the value as a reader sees it, for the point's tooltip
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str  # names the line's style: solid, dashed, markers
+    name: str
+    points: tuple[Point | None, ...]
+
+    @property
+    def runs(self) -> list[list[Point]]:
+        """Unbroken stretches: a quarter with no figure breaks the line rather than joining
+        across it."""
+        runs: list[list[Point]] = [[]]
+        for p in self.points:
+            if p is None:
+                if runs[-1]:
+                    runs.append([])
+            else:
+                runs[-1].append(p)
+        return [r for r in runs if r]
+
+
+@dataclass(frozen=True)
+class Reference:
+    name: str  # for the legend
+    label: str  # beside the line, in the chart's right margin
+    y: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    desc: str
+    x_ticks: tuple[tuple[float, str, str], ...]
+    y_ticks: tuple[tuple[float, str], ...]
+    series: tuple[Series, ...]
+    references: tuple[Reference, ...] = ()
+    note: str = ""  # what the chart leaves out, e.g. quarters not known yet
+    width: int = 640
+    height: int = 300
+    left: int = 48
+    right: int = 16
+    top: int = 16
+    bottom: int = 52
+
+    @property
+    def plot_right(self) -> int:
+        return self.width - self.right
+
+    @property
+    def plot_bottom(self) -> int:
+        return self.height - self.bottom
+
+
+def _nice_max(value: float, percent: bool) -> tuple[float, float]:
+    """An axis top and tick step that hold `value` with a little room."""
+    steps = (5, 10, 20, 25) if percent else (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
+    for step in steps:
+        top = step * max(1, -(-value // step))
+        if top / step <= 6:
+            return float(top), float(step)
+    step = 10 ** len(str(int(value)))
+    return float(step * max(1, -(-value // step))), float(step)
+
+
+def _chart(key: str, title: str, desc: str, periods: Sequence[FinancialQuarter],
+           lines: Sequence[tuple[str, str, Sequence[float | None]]], *, percent: bool,
+           references: Sequence[tuple[str, str, float]] = (), note: str = "") -> Chart:
+    # Reference lines are labelled in a right margin, clear of the data.
+    base = Chart(key, title, desc, (), (), (), right=100 if references else 16)
+    values = [v for _, _, vs in lines for v in vs if v is not None] + [r for *_, r in references]
+    top, step = _nice_max(max(values, default=0) * (1.1 if percent else 1.0) or 1, percent)
+    if percent:
+        top = min(top, 100.0)  # room above the highest rate, but never past 100%
+    width = base.plot_right - base.left
+    height = base.plot_bottom - base.top
+    gap = width / max(len(periods), 1)
+
+    def x(i: int) -> float:
+        return round(base.left + gap * (i + 0.5), 1)
+
+    def y(v: float) -> float:
+        return round(base.plot_bottom - height * v / top, 1)
+
+    def text(v: float) -> str:
+        return f"{v:.0f}%" if percent else f"{v:.0f}"
+
+    series = tuple(
+        Series(skey, name, tuple(None if v is None else Point(x(i), y(v), text(v))
+                                 for i, v in enumerate(vs)))
+        for skey, name, vs in lines)
+    ticks = []
+    v = 0.0
+    while v <= top:
+        ticks.append((y(v), text(v)))
+        v += step
+    return Chart(
+        key, title, desc,
+        tuple((x(i), f"Q{p.quarter}", p.year_label) for i, p in enumerate(periods)),
+        tuple(ticks), series,
+        tuple(Reference(name, label, y(value)) for name, label, value in references),
+        note, right=base.right,
+    )
+
+
+def periods_text(periods: Sequence[FinancialQuarter]) -> str:
+    """2025–26 Q3 to 2026–27 Q2, with unbroken runs of quarters joined."""
+    runs: list[list[FinancialQuarter]] = []
+    for p in sorted(periods):
+        if runs and runs[-1][-1].next() == p:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    parts = [r[0].short_label if len(r) == 1 else f"{r[0].short_label} to {r[-1].short_label}"
+             for r in runs]
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else ""
+
+
+def _not_known(rows: Sequence[QuarterView], months: int) -> list[FinancialQuarter]:
+    return [v.period for v in rows if getattr(v.row, f"reentered_{months}_months") is None]
+
+
+def _percent(r: Rate | None) -> float | None:
+    return None if r is None else float(r.percent)
+
+
+def charts(rows: Sequence[QuarterView], guide: questions.TrackingGuide) -> dict[str, Chart]:
+    """The trend charts, keyed as the tracking questions name them."""
+    periods = [v.period for v in rows]
+    span = f"{periods[0].short_label} to {periods[-1].short_label}" if periods else ""
+    b3 = guide.benchmarks["reentry_3_months"].percent
+    b12 = guide.benchmarks["reentry_12_months"].percent
+    unknown_3, unknown_12 = _not_known(rows, 3), _not_known(rows, 12)
+    reentry_note = "; ".join(
+        f"within {months} months for {periods_text(unknown)}"
+        for months, unknown in ((3, unknown_3), (12, unknown_12)) if unknown)
+    return {
+        "returns": _chart(
+            "returns", "Children returning home each quarter",
+            f"Children who returned home, of whom Framework cases, and children not returned "
+            f"because the risk was too high, {span}. The table below gives the figures.",
+            periods, [
+                ("solid", "Returned home", [v.row.returned_home for v in rows]),
+                ("dashed", "Framework cases", [v.row.framework_cases for v in rows]),
+                ("dotted", "Not returned: risk too high", [v.row.not_returned_risk for v in rows]),
+            ], percent=False),
+        "reentry": _chart(
+            "reentry", "Returns that broke down, against the national figures",
+            f"Percentage of each quarter's returns home that broke down within 3 and within 12 "
+            f"months, {span}, with the national rates of {b3}% and {b12}% as flat lines. "
+            "The table below gives the figures.",
+            periods, [
+                ("solid", "Within 3 months", [_percent(v.reentry(3)) for v in rows]),
+                ("dashed", "Within 12 months", [_percent(v.reentry(12)) for v in rows]),
+            ], percent=True,
+            references=[(f"National rate, 3 months ({b3}%)", f"National {b3}%", b3),
+                        (f"National rate, 12 months ({b12}%)", f"National {b12}%", b12)],
+            note=f"Not known yet: {reentry_note}." if reentry_note else ""),
+        "framework": _chart(
+            "framework", "Breakdowns within 12 months: Framework cases and the rest",
+            f"Percentage of Framework cases and of other returns home that broke down within 12 "
+            f"months, {span}, with the national rate of {b12}% as a flat line. The table below "
+            "gives the figures.",
+            periods, [
+                ("solid", "Framework cases", [_percent(v.framework_reentry(12)) for v in rows]),
+                ("dashed", "Other returns", [_percent(v.others_reentry(12)) for v in rows]),
+            ], percent=True,
+            references=[(f"National rate, 12 months ({b12}%)", f"National {b12}%", b12)],
+            note=(f"Not known yet for {periods_text(unknown_12)}: 12 months have not passed "
+                  "since those children went home." if unknown_12 else "")),
+    }
