@@ -6,17 +6,19 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import flash, redirect, render_template
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect, GovTextArea, GovTextInput
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import Field, HiddenField, IntegerField
+from wtforms import Field, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from tracker import validation
 from tracker.audit import StaleEdit
 from tracker.errors import RuleBroken
 from tracker.extensions import db
+from tracker.permissions import action_owner_refusal, action_owners
 
 
 class GovDateField(Field):
@@ -166,3 +168,72 @@ def edit_versioned(form, row, save: Callable[[], bool], /, *, saved: str,
                 return redirect(next_url())
     status = 409 if stale is not None else page_status(form)
     return render_template(template, form=form, stale=stale, **context), status
+
+
+# -- field factories and choices every area's forms use ---------------------------------------
+
+NONE = ""
+
+
+def member_choices(members, blank: str) -> list:
+    return choices([(NONE, blank)] + [
+        (m.user.id, f"{m.user.name}{f' ({m.job_role})' if m.job_role else ''}") for m in members
+    ])
+
+
+def named_choices(rows, blank: str, attr: str = "name") -> list:
+    return choices([(NONE, blank)] + [(r.id, getattr(r, attr)) for r in rows])
+
+
+def owner_choices(members) -> list:
+    """Who may own a checklist task: any member, or nobody yet."""
+    return member_choices(members, "No owner yet")
+
+
+def text_field(label: str, message: str | None = None, *, max_length: int = 300,
+               description=None, optional: bool = False) -> StringField:
+    validators = [] if optional else [DataRequired(message or f"Enter the {label.lower()}")]
+    validators.append(Length(max=max_length,
+                             message=f"{label} must be {max_length:,} characters or fewer"))
+    return StringField(label, widget=GovTextInput(), filters=[strip_text],
+                       description=description, validators=validators)
+
+
+def area_field(label: str, *, max_length: int = 20000, description: str | None = None,
+               required: str | None = None) -> TextAreaField:
+    validators = [DataRequired(required)] if required else []
+    validators.append(Length(max=max_length,
+                             message=f"{label} must be {max_length:,} characters or fewer"))
+    return TextAreaField(label, widget=GovTextArea(), filters=[strip_text],
+                         description=description, validators=validators)
+
+
+MARKDOWN_HINT = "You can use Markdown: *emphasis*, lists with -, and [links](https://…)."
+
+
+class OwnedActionForm(FlaskForm):
+    # Checked by the one owner rule (permissions.action_owner_refusal), with its own message.
+    owner = SelectField("Owner", widget=GovSelect(), validate_choice=False)
+    owner_name = text_field("Or an owner without an account", optional=True, max_length=200,
+                       description="For example, “Head of Commissioning”. Used only when no "
+                                   "owner is chosen above.")
+    due_date = GovDateField("Due date", description="For example, 27 3 2027")
+
+    def set_owner_choices(self, members) -> None:
+        self._members = members
+        self.owner.choices = member_choices(action_owners(members), "Choose an owner")
+
+    def check_owner_and_due(self) -> bool:
+        """An action needs an owner and a due date: it goes on the circulated list."""
+        ok = True
+        if self.owner.data == NONE and not self.owner_name.data:
+            self.owner.errors = [*self.owner.errors, "Choose the owner, or enter the name of "
+                                                     "an owner without an account"]
+            ok = False
+        elif refusal := action_owner_refusal(self.owner.data, self._members):
+            self.owner.errors = [*self.owner.errors, refusal]
+            ok = False
+        if self.due_date.data is None and not self.due_date.errors:
+            self.due_date.errors = [*self.due_date.errors, "Enter the date the action is due"]
+            ok = False
+        return ok

@@ -11,7 +11,7 @@ from tracker import clock, imports
 from tracker.actions import forms, services
 from tracker.errors import RuleBroken
 from tracker.extensions import db
-from tracker.forms import edit_versioned
+from tracker.forms import edit_versioned, member_choices, named_choices
 from tracker.models import Action, ActionStatus, ChecklistTask, Milestone, Workstream
 from tracker.permissions import (
     Permission,
@@ -40,8 +40,8 @@ def _filter_form(members, workstreams, milestones) -> forms.FilterForm:
     form.owner.choices = forms.choices(
         [("", "Anyone"), ("mine", "Mine"), ("none", "No owner")]
         + [(m.user.id, m.user.name) for m in action_owners(members)])
-    form.workstream.choices = forms.named_choices(workstreams, "Any workstream")
-    form.milestone.choices = forms.named_choices(milestones, "Any milestone", "title")
+    form.workstream.choices = named_choices(workstreams, "Any workstream")
+    form.milestone.choices = named_choices(milestones, "Any milestone", "title")
     form.source.choices = forms.choices(
         [("", "Anywhere")] + [(k, label) for k, (label, _) in services.SOURCES.items()])
     form.validate()
@@ -76,7 +76,7 @@ def log():
         page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False,
     )
     bulk = forms.BulkForm()
-    bulk.owner.choices = forms.member_choices(action_owners(members), "Choose a person")
+    bulk.owner.choices = member_choices(action_owners(members), "Choose a person")
     args = request.args.to_dict(flat=False)
     args.pop("page", None)
     return render_template(
@@ -100,10 +100,10 @@ def export():
 
 
 def _edit_form_choices(form, members, workstreams, milestones):
-    form.owner.choices = forms.member_choices(action_owners(members),
+    form.owner.choices = member_choices(action_owners(members),
                                               "No member (name someone below)")
-    form.workstream.choices = forms.named_choices(workstreams, "None")
-    form.milestone.choices = forms.named_choices(milestones, "None", "title")
+    form.workstream.choices = named_choices(workstreams, "None")
+    form.milestone.choices = named_choices(milestones, "None", "title")
 
 
 def _chosen(rows, value):
@@ -213,7 +213,7 @@ def bulk():
     members = programme_members()
     form = forms.BulkForm()
     owners = action_owners(members)
-    form.owner.choices = forms.member_choices(owners, "Choose a person")
+    form.owner.choices = member_choices(owners, "Choose a person")
     back = url_for(".log") + (f"?{request.form['filters']}" if request.form.get("filters") else "")
     if not form.validate():
         for message in form.action_ids.errors + form.owner.errors + form.due_date.errors:

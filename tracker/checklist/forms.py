@@ -8,16 +8,6 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from tracker.forms import GovDateField, VersionField, choices, strip_text
 from tracker.models import TaskStatus
 
-NO_OWNER = ""
-
-
-def owner_choices(members) -> list:
-    return choices(
-        [(NO_OWNER, "No owner yet")]
-        + [(m.user.id, f"{m.user.name}{f' ({m.job_role})' if m.job_role else ''}")
-           for m in members]
-    )
-
 
 class TaskForm(FlaskForm):
     status = RadioField(

@@ -9,16 +9,9 @@ from sqlalchemy.orm import joinedload
 from tracker import audit
 from tracker.actions.services import action_rag, actions_for_tasks
 from tracker.checklist import services
-from tracker.checklist.forms import (
-    NO_OWNER,
-    CurrentPhaseForm,
-    LocalTaskForm,
-    OutcomeForm,
-    TaskForm,
-    owner_choices,
-)
+from tracker.checklist.forms import CurrentPhaseForm, LocalTaskForm, OutcomeForm, TaskForm
 from tracker.extensions import db
-from tracker.forms import choices, edit_versioned
+from tracker.forms import NONE, choices, edit_versioned, owner_choices
 from tracker.models import ChecklistTask, PhaseOutcome, TaskStatus
 from tracker.permissions import Permission, requires
 from tracker.tenancy import authority_blueprint, get_in_programme_or_404, programme_members
@@ -34,7 +27,7 @@ def _phase_or_404(number: int):
 
 
 def _chosen_owner(form, members):
-    if form.owner.data == NO_OWNER:
+    if form.owner.data == NONE:
         return None
     return next(m.user for m in members if str(m.user.id) == form.owner.data)
 
@@ -105,7 +98,7 @@ def edit_task(task_id: int):
         data={
             "status": task.status.value,
             "not_applicable_reason": task.not_applicable_reason,
-            "owner": str(task.owner_id) if task.owner_id else NO_OWNER,
+            "owner": str(task.owner_id) if task.owner_id else NONE,
             "due_date": task.due_date,
             "notes": task.notes,
             "evidence": task.evidence,

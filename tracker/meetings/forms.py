@@ -19,16 +19,23 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
-from tracker.actions.forms import NONE, member_choices
-from tracker.forms import GovDateField, VersionField, choices, strip_text
+from tracker.forms import (
+    MARKDOWN_HINT,
+    NONE,
+    GovDateField,
+    OwnedActionForm,
+    VersionField,
+    area_field,
+    choices,
+    strip_text,
+    text_field,
+)
 from tracker.meetings import planner
 from tracker.meetings.core import format_time
 from tracker.models import GroupKind, MeetingKind, MeetingStatus, OutcomeKind, SheetQuestion
-from tracker.permissions import action_owner_refusal, action_owners
 
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(am|pm)?$")
 
@@ -78,23 +85,6 @@ class TimeField(StringField):
                 f"{self.label.text} must be a time, like 9:30am or 14:00") from exc
 
 
-def text_field(label: str, message: str | None = None, *, max_length: int = 300, description=None,
-          optional: bool = False) -> StringField:
-    validators = [] if optional else [DataRequired(message or f"Enter the {label.lower()}")]
-    validators.append(Length(max=max_length,
-                             message=f"{label} must be {max_length:,} characters or fewer"))
-    return StringField(label, widget=GovTextInput(), filters=[strip_text],
-                       description=description, validators=validators)
-
-
-def _area(label: str, *, max_length: int = 20000, description=None) -> TextAreaField:
-    return TextAreaField(
-        label, widget=GovTextArea(), filters=[strip_text], description=description,
-        validators=[Length(max=max_length,
-                           message=f"{label} must be {max_length:,} characters or fewer")])
-
-
-MARKDOWN_HINT = "You can use Markdown: *emphasis*, lists with -, and [links](https://…)."
 
 KIND_CHOICES = choices((k.value, k.label) for k in MeetingKind)
 GROUP_CHOICES = choices((g.value, g.label) for g in GroupKind)
@@ -146,7 +136,7 @@ class EditMeetingForm(_MeetingDetails):
                         choices=choices((s.value, s.label) for s in MeetingStatus),
                         validators=[DataRequired("Choose the meeting's status")])
     invitees = SelectMultipleField("Invitees", widget=GovCheckboxesInput(), validate_choice=True)
-    summary = _area("Summary", description="Optional. A short account of the meeting for people "
+    summary = area_field("Summary", description="Optional. A short account of the meeting for people "
                                            "who were not there. " + MARKDOWN_HINT)
     version = VersionField()
 
@@ -158,9 +148,9 @@ def _prompt_lines(text: str | None) -> list[str]:
 
 class ItemForm(FlaskForm):
     title = text_field("Item", "Enter the agenda item")
-    prompts = _area("Questions to discuss", max_length=5000,
+    prompts = area_field("Questions to discuss", max_length=5000,
                     description="Optional. One question a line.")
-    notes = _area("Notes", description="What was said. " + MARKDOWN_HINT)
+    notes = area_field("Notes", description="What was said. " + MARKDOWN_HINT)
     position = SelectField("Place on the agenda", widget=GovSelect(), coerce=int,
                            validate_choice=True)
     version = VersionField()
@@ -172,40 +162,12 @@ class ItemForm(FlaskForm):
 
 class NewItemForm(FlaskForm):
     title = text_field("Item", "Enter the agenda item")
-    prompts = _area("Questions to discuss", max_length=5000,
+    prompts = area_field("Questions to discuss", max_length=5000,
                     description="Optional. One question a line.")
 
     @property
     def prompt_list(self) -> list[str]:
         return _prompt_lines(self.prompts.data)
-
-
-class OwnedActionForm(FlaskForm):
-    # Checked by the one owner rule (permissions.action_owner_refusal), with its own message.
-    owner = SelectField("Owner", widget=GovSelect(), validate_choice=False)
-    owner_name = text_field("Or an owner without an account", optional=True, max_length=200,
-                       description="For example, “Head of Commissioning”. Used only when no "
-                                   "owner is chosen above.")
-    due_date = GovDateField("Due date", description="For example, 27 3 2027")
-
-    def set_owner_choices(self, members) -> None:
-        self._members = members
-        self.owner.choices = member_choices(action_owners(members), "Choose an owner")
-
-    def check_owner_and_due(self) -> bool:
-        """An action needs an owner and a due date: it goes on the circulated list."""
-        ok = True
-        if self.owner.data == NONE and not self.owner_name.data:
-            self.owner.errors = [*self.owner.errors, "Choose the owner, or enter the name of "
-                                                     "an owner without an account"]
-            ok = False
-        elif refusal := action_owner_refusal(self.owner.data, self._members):
-            self.owner.errors = [*self.owner.errors, refusal]
-            ok = False
-        if self.due_date.data is None and not self.due_date.errors:
-            self.due_date.errors = [*self.due_date.errors, "Enter the date the action is due"]
-            ok = False
-        return ok
 
 
 class OutcomeForm(OwnedActionForm):
@@ -218,7 +180,7 @@ class OutcomeForm(OwnedActionForm):
                            "Action: someone will do something by a date"),
                       ]),
                       validators=[DataRequired("Choose the kind of outcome")])
-    text = _area("What was noted, decided or agreed", max_length=2000)
+    text = area_field("What was noted, decided or agreed", max_length=2000)
 
     def validate_text(self, field):
         if not field.data:
@@ -267,10 +229,10 @@ class ConfirmForm(FlaskForm):
 
 
 class SheetForm(FlaskForm):
-    me = _area(SheetQuestion.ME.label, max_length=5000)
-    team = _area(SheetQuestion.TEAM.label, max_length=5000)
-    others = _area(SheetQuestion.OTHERS.label, max_length=5000)
-    before_next = _area(SheetQuestion.BEFORE_NEXT.label, max_length=5000)
+    me = area_field(SheetQuestion.ME.label, max_length=5000)
+    team = area_field(SheetQuestion.TEAM.label, max_length=5000)
+    others = area_field(SheetQuestion.OTHERS.label, max_length=5000)
+    before_next = area_field(SheetQuestion.BEFORE_NEXT.label, max_length=5000)
     version = VersionField()
 
 

@@ -15,10 +15,9 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from tracker import audit, clock
-from tracker.actions.forms import NONE
 from tracker.actions.services import action_rag
 from tracker.extensions import db
-from tracker.forms import EDIT, edit_versioned, page_status, save_versioned
+from tracker.forms import EDIT, NONE, edit_versioned, page_status, save_versioned
 from tracker.meetings import agendas, forms, planner, services
 from tracker.meetings import core as meeting_core
 from tracker.meetings import groups as meeting_groups

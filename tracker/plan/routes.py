@@ -7,14 +7,14 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.actions import services as actions
-from tracker.actions.forms import MilestoneForm, WorkstreamForm, choices, member_choices, named_choices
 from tracker.audit import history
 from tracker.extensions import db
-from tracker.forms import edit_versioned
+from tracker.forms import choices, edit_versioned, member_choices, named_choices
 from tracker.meetings import contributions as meeting_contributions
 from tracker.models import Action, Milestone, MilestoneStatus, Workstream
 from tracker.permissions import Permission, requires
 from tracker.plan import services
+from tracker.plan.forms import MilestoneForm, WorkstreamForm
 from tracker.tenancy import authority_blueprint, get_in_programme_or_404, in_programme, programme_members
 
 bp = authority_blueprint("plan", __name__)

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovTextArea
-from wtforms import RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
+from wtforms import RadioField, SelectField
+from wtforms.validators import DataRequired, ValidationError
 
 from tracker import clock
-from tracker.actions.forms import NONE
-from tracker.forms import VersionField, choices, strip_text
-from tracker.meetings.forms import OwnedActionForm, text_field
+from tracker.forms import NONE, OwnedActionForm, VersionField, area_field, choices, text_field
 from tracker.models import AnswerKind, GroupKind, ItemKind, Meeting
 
 GROUP_CHOICES = choices((g.value, f"The {g.label.lower()}") for g in GroupKind)
@@ -17,15 +15,6 @@ GROUP_CHOICES = choices((g.value, f"The {g.label.lower()}") for g in GroupKind)
 def meeting_choices(meetings: list[Meeting]) -> list:
     return choices([(NONE, "Not written at a meeting")] + [
         (m.id, f"{m.title}, {clock.format_date(m.day)}") for m in meetings])
-
-
-def _area(label: str, *, max_length: int, description: str | None = None,
-          required: str | None = None) -> TextAreaField:
-    validators = [DataRequired(required)] if required else []
-    validators.append(Length(max=max_length,
-                             message=f"{label} must be {max_length:,} characters or fewer"))
-    return TextAreaField(label, widget=GovTextArea(), filters=[strip_text],
-                         description=description, validators=validators)
 
 
 class _Details(FlaskForm):
@@ -53,18 +42,18 @@ class ItemForm(FlaskForm):
                            "A question or request for the other group to answer"),
                       ]),
                       validators=[DataRequired("Choose a commitment or a question or request")])
-    text = _area("What it says", max_length=2000,
+    text = area_field("What it says", max_length=2000,
                  required="Enter the commitment, or the question or request")
 
 
 class EditItemForm(FlaskForm):
-    text = _area("What it says", max_length=2000,
+    text = area_field("What it says", max_length=2000,
                  required="Enter the commitment, or the question or request")
     version = VersionField()
 
 
 class AnswerForm(OwnedActionForm):
-    text = _area("Answer", max_length=2000, required="Enter the answer",
+    text = area_field("Answer", max_length=2000, required="Enter the answer",
                  description="For example, “Head of Service to lead a task and finish group”.")
     kind = RadioField("What happens next?", widget=GovRadioInput(),
                       choices=choices([

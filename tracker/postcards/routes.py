@@ -15,10 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker import audit, clock
-from tracker.actions.forms import NONE
 from tracker.actions.services import action_rag
 from tracker.extensions import db
-from tracker.forms import edit_versioned, page_status
+from tracker.forms import NONE, edit_versioned, page_status
 from tracker.models import (
     FINISHED_ACTION_STATUSES,
     Action,

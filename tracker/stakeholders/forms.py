@@ -12,7 +12,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, T
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker import clock
-from tracker.forms import GovDateField, VersionField, choices, strip_text
+from tracker.forms import NONE, GovDateField, VersionField, choices, strip_text
 from tracker.models import (
     EngagementLevel,
     EngagementMethod,
@@ -24,7 +24,6 @@ from tracker.models import (
     StakeholderType,
 )
 
-NONE = ""
 # How often an engagement can repeat: (form value, label, unit, every).
 REPEATS = [
     (NONE, "Does not repeat", None, None),

@@ -11,9 +11,8 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from tracker import audit, clock
-from tracker.checklist.forms import owner_choices
 from tracker.extensions import db
-from tracker.forms import choices, edit_versioned
+from tracker.forms import choices, edit_versioned, owner_choices
 from tracker.models import (
     Engagement,
     EngagementLevel,
