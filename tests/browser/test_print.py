@@ -56,7 +56,8 @@ def test_print_views_are_paper_documents_of_a_known_length(page, view, button, p
         page.get_by_role("link", name=link).click()
         if view == "sheets":
             pages = invitees
-            assert page.locator(".app-print-sheet h2").count() == invitees
+            # expect() waits for the print page to load; a bare count() would race the click.
+            expect(page.locator(".app-print-sheet h2")).to_have_count(invitees)
             expect(page.locator(".app-print-sheet h2").first).to_contain_text("Action sheet: ")
     elif view == "action list":
         open_meeting(page, "Practice Set 2")
