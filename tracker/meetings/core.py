@@ -6,9 +6,7 @@ from collections.abc import Iterable
 from datetime import time
 
 from tracker.errors import RuleBroken
-from tracker.models import (
-    Meeting,
-)
+from tracker.models import Meeting
 
 MEETING = "meeting"
 ITEM = "agenda_item"
