@@ -83,3 +83,8 @@ def test_two_people_starting_the_same_sheet_do_not_overwrite_each_other(client, 
     assert response.status_code == 409
     assert "Second" in response.get_data(as_text=True)
     assert db.session.execute(select(ActionSheet.me)).scalar_one() == "First"
+    # The refused page now carries the first save's version: saving again is a knowing overwrite.
+    saved = db.session.execute(select(ActionSheet)).scalar_one()
+    assert f'name="version" type="hidden" value="{saved.version}"' in response.get_data(as_text=True)
+    assert client.post(url, data=_sheet_form(version=saved.version, me="Second")).status_code == 302
+    assert db.session.execute(select(ActionSheet.me)).scalar_one() == "Second"

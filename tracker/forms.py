@@ -111,6 +111,13 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(str(value), label) for value, label in pairs]
 
 
+def _version(record) -> int:
+    """`record` is a row, or a callable that reads it afresh: a record whose first save is
+    still to come (an action sheet) does not exist yet, and stands at version 0."""
+    record = record() if callable(record) else record
+    return 0 if record is None else record.version
+
+
 def save_versioned(save: Callable[[], bool], record, form) -> tuple[bool, list | None]:
     """Run `save` and commit. If someone else saved `record` since the form was opened, roll
     back and return what they changed; the form keeps what was typed and now carries the
@@ -125,7 +132,7 @@ def save_versioned(save: Callable[[], bool], record, form) -> tuple[bool, list |
     except StaleDataError:  # a save that raced ours between the check and the write
         db.session.rollback()
         stale = []
-    form.version.set(record.version)  # reloaded after the rollback: the newest version
+    form.version.set(_version(record))  # reloaded after the rollback: the newest version
     return False, stale
 
 
@@ -152,10 +159,11 @@ def edit_versioned(form, row, save: Callable[[], bool], /, *, saved: str,
     `saved` (or that nothing changed) and goes to `next_url()`. When someone else saved the
     row since the form was opened, the page answers 409 with what they changed and keeps
     what was typed; a broken rule (RuleBroken) is shown next to its field (or `rule_field`).
+    `row` may be a callable that reads the row afresh, for a record not yet created.
     """
     stale = None
     if not form.is_submitted():
-        form.version.set(row.version)
+        form.version.set(_version(row))
     elif form.validate(extra_validators=EDIT):
         try:
             changed, stale = save_versioned(save, row, form)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from tracker import audit, clock
 from tracker.actions.services import action_rag
 from tracker.extensions import db
-from tracker.forms import EDIT, NONE, edit_versioned, page_status, save_versioned
+from tracker.forms import NONE, edit_versioned, page_status
 from tracker.meetings import agendas, forms, planner, services
 from tracker.meetings import core as meeting_core
 from tracker.meetings import groups as meeting_groups
@@ -362,10 +362,10 @@ def _sheet_member_or_403(meeting: Meeting, member_id: int) -> GroupMember:
     return attendee.member
 
 
-def _sheet_page(meeting, member, sheet, sheet_form, action_form, stale=None, status=200):
+def _sheet_page(meeting, member, sheet, sheet_form, action_form, status):
     return render_template(
         "meetings/sheet.html", meeting=meeting, member=member, sheet=sheet, form=sheet_form,
-        action_form=action_form, stale=stale, questions=list(SheetQuestion), rag_of=action_rag,
+        action_form=action_form, stale=None, questions=list(SheetQuestion), rag_of=action_rag,
     ), status
 
 
@@ -383,24 +383,15 @@ def sheet(meeting_id: int, member_id: int):
     action_form = forms.SheetActionForm(formdata=None)
     action_form.set_owner_choices(programme_members())
     action_form.owner.data = str(member.user_id) if member.user_id else NONE
-    stale = None
-    if not form.is_submitted():
-        form.version.set(sheet.version if sheet else 0)
-    elif form.validate(extra_validators=EDIT):
-        answers = {q: getattr(form, q.value).data or "" for q in SheetQuestion}
-
-        def save() -> bool:
-            return meeting_sheets.save_sheet(meeting, member, answers=answers, actor=current_user,
-                                       seen_version=form.version.data)[1]
-
-        changed, stale = save_versioned(save, sheet or meeting, form)
-        if stale is None:
-            flash("Action sheet saved." if changed else "No changes to save.", "success")
-            return redirect(url_for(".sheet", meeting_id=meeting.id, member_id=member.id))
-        sheet = meeting_sheets.sheet_for(meeting, member)
-        form.version.set(sheet.version if sheet else 0)
-    status = 409 if stale is not None else page_status(form)
-    return _sheet_page(meeting, member, sheet, form, action_form, stale, status)
+    answers = {q: getattr(form, q.value).data or "" for q in SheetQuestion}
+    return edit_versioned(
+        form, lambda: meeting_sheets.sheet_for(meeting, member),
+        lambda: meeting_sheets.save_sheet(meeting, member, answers=answers, actor=current_user,
+                                          seen_version=form.version.data)[1],
+        saved="Action sheet saved.",
+        next_url=lambda: url_for(".sheet", meeting_id=meeting.id, member_id=member.id),
+        template="meetings/sheet.html", meeting=meeting, member=member, sheet=sheet,
+        action_form=action_form, questions=list(SheetQuestion), rag_of=action_rag)
 
 
 @bp.post("/meetings/<int:meeting_id>/sheets/<int:member_id>/actions")
@@ -427,7 +418,7 @@ def add_sheet_action(meeting_id: int, member_id: int):
                                 _anchor="sheet-actions"))
     form = _sheet_form(sheet)
     form.version.set(sheet.version)
-    return _sheet_page(meeting, member, sheet, form, action_form, status=400)
+    return _sheet_page(meeting, member, sheet, form, action_form, 400)
 
 
 # -- the action list -----------------------------------------------------------------------------
