@@ -321,7 +321,7 @@ def commitment_action(postcard_id: int, postcard_item_id: int):
         return redirect(url_for(".show", postcard_id=postcard.id, _anchor=f"item-{item.id}"))
     errors = form.errors or link.errors
     return render_template("postcards/commitment_action.html", postcard=postcard, item=item,
-                           form=form, link=link), 400 if errors else 200
+                           form=form, link_form=link), 400 if errors else 200
 
 
 # -- answering and reviewing ---------------------------------------------------------------------
