@@ -1,9 +1,31 @@
 """SPC (XmR) for outcome measures: the limits against an independent computation, each special
 cause rule at its boundary, rebasing, and the improvement/concern reading."""
 
-import pytest
+import html
+import io
+import re
+from datetime import date, datetime
 
-from tracker.outcomes import spc
+import pytest
+from sqlalchemy import select
+
+from tests.factories import hold_meeting, make_meeting
+from tracker import clock
+from tracker.datafiles import ChecklistError
+from tracker.extensions import db
+from tracker.models import FinancialQuarter, MeetingKind, Month, Programme, Role
+from tracker.outcomes import measures, services, spc, spc_views
+
+BASE = "/a/testshire/outcomes"
+FIGURES = {"returned_home": 20, "framework_cases": 8, "unplanned_returns": 3, "returned_s20": 10,
+           "returned_care_order": 9, "reentered_3_months": 2, "framework_reentered_3_months": 0,
+           "reentered_12_months": 4, "framework_reentered_12_months": 1, "repeat_breakdowns": 1,
+           "not_returned_risk": 4}
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 23, 12, 0))
 
 
 def _flags(analysis, rule):
@@ -145,7 +167,7 @@ def test_two_of_three_needs_all_three_on_the_same_side():
 
 def _independent_limits(values):
     mean = sum(values) / len(values)
-    mr = sum(abs(b - a) for a, b in zip(values, values[1:])) / (len(values) - 1)
+    mr = sum(abs(values[i] - values[i - 1]) for i in range(1, len(values))) / (len(values) - 1)
     return mean, mean + 2.66 * mr, mean + 2 * 2.66 / 3 * mr
 
 
@@ -203,3 +225,217 @@ def test_bad_settings_are_refused():
         spc.analyse([1, 2], direction="sideways")
     with pytest.raises(ValueError, match="run length"):
         spc.analyse([1, 2], run_length=1)
+
+
+# -- the measures file ----------------------------------------------------------------------------
+
+def test_the_shipped_measures_load_with_a_direction_and_provenance_each():
+    shipped = measures.load()
+    keys = [m.key for m in shipped.measures]
+    assert keys[:2] == ["reentry_3_months", "reentry_12_months"]
+    reentry = shipped.get("reentry_12_months")
+    assert reentry.improvement == spc.DOWN and reentry.target.percent == 20
+    assert "Home again" in reentry.source
+    framework = shipped.get("framework_share")
+    assert framework.improvement == spc.UP and framework.added_by_homeward and framework.basis
+    assert shipped.get("returned_home").improvement == spc.NEITHER
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (('improvement = "down"', 'improvement = "sideways"'), "measure reentry_3_months: improvement"),
+    (('key = "reentry_3_months"', 'key = "waiting_times"'), "measure waiting_times: unknown"),
+    (('target = "reentry_3_months"', 'target = "nowhere"'), "measure reentry_3_months: target names"),
+    (('unit = "count"', 'unit = "pounds"'), "measure returned_home: unit"),
+])
+def test_bad_measure_files_name_the_file_the_item_and_the_problem(change, message):
+    text = (measures.CHECKLISTS_DIR / measures.MEASURES_FILE).read_text()
+    assert change[0] in text
+    with pytest.raises(ChecklistError, match=f"outcome_measures.toml: {message}"):
+        measures.parse(text.replace(change[0], change[1], 1), "outcome_measures.toml")
+
+
+# -- months -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "month"), [
+    ("2026-04", Month(2026, 4)), ("2026/4", Month(2026, 4)), ("April 2026", Month(2026, 4)),
+    ("apr 2026", Month(2026, 4)), ("January 2027", Month(2027, 1)),
+])
+def test_months_are_read_as_people_write_them(text, month):
+    assert services.parse_period(text) == month
+    assert month.quarter == FinancialQuarter.containing(month.start)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("2026-13", "month must be from 01 to 12"), ("Aprill 2026", "not a financial quarter"),
+    ("2026-27 Q5", "not a financial quarter like 2026-27 Q2"),
+])
+def test_bad_periods_say_what_is_wrong(text, message):
+    with pytest.raises(ValueError, match=message):
+        services.parse_period(text)
+
+
+def test_a_month_is_stored_in_its_quarter_and_read_back(programme):
+    row = services.create_quarter(programme, Month(2027, 2), actor=None, **FIGURES)
+    db.session.commit()
+    assert (row.year, row.quarter, row.month) == (2026, 4, 2)
+    assert row.period == Month(2027, 2) and row.period.label == "February 2027"
+    assert services.quarters(programme.id) == []  # the quarterly views hold quarters only
+    assert services.all_figures(programme.id) == [row]
+
+
+def test_the_import_takes_months_and_refuses_one_not_ended(client, signed_in, programme):
+    signed_in(Role.LEAD)
+    header = ",".join(services.CSV_COLUMNS)
+    good = "\n".join(f"2026-{m:02d},20,8,3,10,9,,,,,,4," for m in (8, 9, 10))
+    preview = client.post(f"{BASE}/import", data={
+        "file": (io.BytesIO(f"{header}\n{good}\n2026-11,20,8,3,10,9,,,,,,4,\n".encode()),
+                 "m.csv")}, content_type="multipart/form-data")
+    assert preview.status_code == 400
+    assert "November 2026 has not ended yet" in preview.get_data(as_text=True)
+    preview = client.post(f"{BASE}/import", data={
+        "file": (io.BytesIO(f"{header}\n{good}\n2026-27 Q1,20,8,3,10,9,,,,,,4,\n".encode()),
+                 "m.csv")}, content_type="multipart/form-data")
+    assert preview.status_code == 200
+    hidden = re.search(r'name="csv_text" type="hidden" value="([^"]*)"',
+                       preview.get_data(as_text=True)).group(1)
+    assert client.post(f"{BASE}/import", data={"csv_text": html.unescape(hidden),
+                                               "confirm": "1"}).status_code == 302
+    periods = [r.period for r in services.all_figures(programme.id)]
+    assert periods == [FinancialQuarter(2026, 1), Month(2026, 8), Month(2026, 9),
+                       Month(2026, 10)]
+    exported = client.get(f"{BASE}/export.csv").get_data(as_text=True)
+    assert "\r\n2026-08,20," in exported and "\r\n2026-27 Q1,20," in exported
+
+
+# -- the page -----------------------------------------------------------------------------------
+
+def _series(programme, reentries, start=None):
+    """One quarter per 3-month breakdown count, out of 40 returns each, from 2023–24 Q1."""
+    period = start or FinancialQuarter(2023, 1)
+    for broke in reentries:
+        services.create_quarter(programme, period, actor=None, **{
+            **FIGURES, "returned_home": 40, "reentered_3_months": broke,
+            "reentered_12_months": broke, "framework_reentered_12_months": 0,
+            "repeat_breakdowns": 0})
+        period = period.next()
+    db.session.commit()
+
+
+# Twelve steady quarters, then a jump: a special cause of concern on 3-month re-entry.
+STEADY_THEN_WORSE = [4, 5, 4, 6, 5, 4, 5, 6, 4, 5, 4, 5, 16]
+
+
+def test_the_page_reads_each_measure_with_a_chart_and_a_table(client, signed_in, programme):
+    signed_in(Role.OBSERVER)
+    _series(programme, STEADY_THEN_WORSE)
+    hold_meeting(make_meeting(programme, MeetingKind.PRACTICE_SET, day=date(2024, 5, 14),
+                              number=1))
+    page = client.get(f"{BASE}/spc").get_data(as_text=True)
+    svgs = re.findall(r"<svg class=\"app-chart__svg\".*?</svg>", page, flags=re.S)
+    assert len(svgs) == len(measures.current().measures)
+    for svg in svgs:
+        assert 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
+    reentry = page[page.index('id="reentry_3_months"'):page.index('id="reentry_12_months"')]
+    assert "Special cause of concern in the latest points (beyond a process limit)" in reentry
+    assert "National 12%" in reentry and "app-spc__mark--concern" in reentry
+    assert "Concern</strong> beyond a process limit" in reentry  # the table says it in words
+    assert ">P1<" in reentry and "Practice Set 1, 14 May 2024" in page
+    assert "Fewer than 12 points" not in reentry
+    assert "the default is 7" in page
+    assert ' style="' not in page
+
+
+def test_few_points_are_warned_about(client, signed_in, programme):
+    signed_in(Role.OBSERVER)
+    _series(programme, [4, 5, 6])
+    page = client.get(f"{BASE}/spc").get_data(as_text=True)
+    assert "Fewer than 12 points" in page
+
+
+def test_the_run_length_and_the_rebase_come_from_the_address(client, signed_in, programme):
+    signed_in(Role.OBSERVER)
+    _series(programme, [4, 5, 4, 5, 4, 5, 4, 10, 11, 10, 11, 10, 11])
+    page = client.get(f"{BASE}/spc?run_length=6").get_data(as_text=True)
+    reentry = page[page.index('id="reentry_3_months"'):page.index('id="reentry_12_months"')]
+    assert "in a run on one side of the mean" in reentry
+    assert "run of 6 or more points" in page
+    # Rebased where the step is, each stretch is steady: no signal in the latest points.
+    rebased = client.get(f"{BASE}/spc?run_length=6&rebase=1&rebase=1&rebase=2025")
+    reentry = rebased.get_data(as_text=True)
+    reentry = reentry[reentry.index('id="reentry_3_months"'):reentry.index('id="reentry_12_')]
+    assert "Common cause variation" in reentry and "app-spc__rebase" in reentry
+    assert "Fewer than 12 points since the rebase" in reentry
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("run_length=9", "Not a valid choice"),
+    ("rebase=31&rebase=2&rebase=2025", "Rebase from must be a real date"),
+])
+def test_bad_settings_are_shown_and_the_defaults_drawn(client, signed_in, programme, query,
+                                                       message):
+    signed_in(Role.OBSERVER)
+    _series(programme, STEADY_THEN_WORSE)
+    response = client.get(f"{BASE}/spc?{query}")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in page and "govuk-error-summary" in page and "app-spc__mark" in page
+
+
+def test_monthly_figures_are_charted_by_month(client, signed_in, programme):
+    signed_in(Role.OBSERVER)
+    for m in range(1, 13):
+        services.create_quarter(programme, Month(2025, m), actor=None, **FIGURES)
+    _series(programme, [4, 5])
+    db.session.commit()
+    page = client.get(f"{BASE}/spc").get_data(as_text=True)
+    assert "Monthly figures" not in page or "Monthly" in page
+    assert "<th scope=\"row\" class=\"govuk-table__header app-nowrap\">Jan 2025</th>" in page
+    quarterly = client.get(f"{BASE}/spc?every=quarter").get_data(as_text=True)
+    assert "Jan 2025" not in quarterly and "2023–24 Q1" in quarterly
+
+
+def test_the_page_runs_a_fixed_number_of_queries(client, signed_in, programme, count_queries):
+    signed_in(Role.OBSERVER)
+    _series(programme, [4, 5])
+    client.get(f"{BASE}/spc")
+    with count_queries() as q:
+        assert client.get(f"{BASE}/spc").status_code == 200
+    before = q.count
+    _series(programme, STEADY_THEN_WORSE, start=FinancialQuarter(2023, 3))
+    for n in (1, 2):
+        hold_meeting(make_meeting(programme, MeetingKind.STRATEGIC_SET, day=date(2024, n, 9),
+                                  number=n))
+    with count_queries() as q:
+        assert client.get(f"{BASE}/spc").status_code == 200
+    assert q.count == before, q.statements
+
+
+# -- for programme health -------------------------------------------------------------------------
+
+def test_concerns_name_the_measure_in_a_sentence_with_a_link(programme, create_authority):
+    _series(programme, STEADY_THEN_WORSE)
+    other = create_authority("Otherton", "otherton")
+    quiet = db.session.execute(select(Programme).where(Programme.authority_id == other.id)
+                               ).scalar_one()
+    found = spc_views.concerns_by_programme([programme.id, quiet.id])
+    assert found[quiet.id] == []
+    keys = [c.measure_key for c in found[programme.id]]
+    assert "reentry_3_months" in keys
+    concern = next(c for c in found[programme.id] if c.measure_key == "reentry_3_months")
+    assert concern.sentence.startswith("Returns that broke down within 3 months: Special cause "
+                                       "of concern")
+    assert concern.link.endpoint == "outcomes.spc" and concern.link.anchor == "reentry_3_months"
+    assert dict(concern.link.args) == {"authority_slug": "testshire"}
+
+
+def test_an_improvement_is_not_a_concern(programme):
+    _series(programme, [16, 15, 16, 14, 15, 16, 15, 14, 16, 15, 16, 15, 2])
+    assert "reentry_3_months" not in [c.measure_key for c in spc_views.concerns(programme)]
+
+
+def test_concerns_for_many_programmes_take_a_fixed_number_of_queries(programme, count_queries):
+    _series(programme, STEADY_THEN_WORSE)
+    ids = [programme.id, programme.id + 1000]
+    with count_queries() as q:
+        spc_views.concerns_by_programme(ids)
+    assert q.count == 2, q.statements
