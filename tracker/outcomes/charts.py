@@ -234,6 +234,7 @@ class TimeMark:
     x: float
     label: str  # short, at the top of the plot
     text: str  # in full, for the tooltip and the list below the chart
+    row: int = 0  # labels of marks close together are stacked, not overlapped
 
 
 @dataclass(frozen=True)
@@ -253,7 +254,7 @@ class SpcChart:
     height: int = 320
     left: int = 48
     right: int = 100
-    top: int = 30
+    top: int = 44
     bottom: int = 52
 
     @property
@@ -263,6 +264,9 @@ class SpcChart:
     @property
     def plot_bottom(self) -> int:
         return self.height - self.bottom
+
+    def label_y(self, mark: TimeMark) -> int:
+        return self.top - 8 - 14 * mark.row
 
     @property
     def legend(self) -> list[tuple[SpcMark, str]]:
@@ -329,8 +333,14 @@ def spc_chart(key: str, title: str, desc: str, periods: Sequence, values: Sequen
                 return round(base.left + gap * (i + through), 1)
         return None
 
-    sets = tuple(TimeMark(at, short, text) for day, short, text in learning_sets
-                 if (at := when(day)) is not None)
+    sets: list[TimeMark] = []
+    for day, short, text in learning_sets:
+        at = when(day)
+        if at is None:
+            continue
+        # Two rows of labels; a mark too close to the one before takes the other row.
+        row = 1 - sets[-1].row if sets and at - sets[-1].x < 24 else 0
+        sets.append(TimeMark(at, short, text, row))
     ticks = []
     v = 0.0
     while v <= top:
@@ -341,6 +351,6 @@ def spc_chart(key: str, title: str, desc: str, periods: Sequence, values: Sequen
         tuple((x(i), tick, year) for i, (tick, year) in enumerate(_period_ticks(periods))),
         tuple(ticks), tuple(marks), tuple(lines), tuple((m.x, m.y) for m in marks),
         Reference(*target[:2], y(target[2])) if target else None,
-        sets,
+        tuple(sets),
         tuple(TimeMark(round(base.left + gap * i, 1), short, text) for i, short, text in rebases),
     )
