@@ -51,6 +51,7 @@ class Reading:
     analysis: spc.Analysis
     chart: charts.SpcChart | None
     not_known: int  # periods entered whose value is not known yet
+    rebase_ignored: bool = False  # a rebase date outside the points, so not applied
 
     @property
     def rows(self):
@@ -137,7 +138,8 @@ def read(measure: measures.Measure, views: Sequence[QuarterView], settings: Sett
             learning_sets=[(s.day, s.short, f"{s.title}, {clock.format_date(s.day)}") for s in sets],
             rebases=[(i, "Rebased", f"Limits worked out again from {periods[i].short_label}")
                      for i in rebase_at])
-    return Reading(measure, periods, analysis, chart, len(views) - len(periods))
+    return Reading(measure, periods, analysis, chart, len(views) - len(periods),
+                   rebase_ignored=settings.rebase is not None and bool(periods) and not rebase_at)
 
 
 def readings(rows: Sequence[OutcomeQuarter], settings: Settings,
