@@ -441,3 +441,16 @@ def test_concerns_for_many_programmes_take_a_fixed_number_of_queries(programme, 
     with count_queries() as q:
         spc_views.concerns_by_programme(ids)
     assert q.count == 2, q.statements
+
+
+def test_monthly_figures_are_listed_on_the_outcomes_page_and_can_be_changed(client, signed_in,
+                                                                            programme):
+    signed_in(Role.LEAD)
+    row = services.create_quarter(programme, Month(2026, 5), actor=None, **FIGURES)
+    db.session.commit()
+    page = client.get(BASE).get_data(as_text=True)
+    assert "No figures have been entered yet." in page  # no quarters
+    assert "Monthly figures" in page and "May 2026" in page
+    assert f"/outcomes/{row.id}/edit" in page
+    edit = client.get(f"{BASE}/{row.id}/edit").get_data(as_text=True)
+    assert "Change the figures for May 2026" in edit

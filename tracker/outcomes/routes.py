@@ -20,10 +20,12 @@ bp = authority_blueprint("outcomes", __name__, "/outcomes")
 
 @bp.get("")
 def index():
-    rows = services.views(services.quarters(g.programme.id))
+    figures = services.all_figures(g.programme.id)
+    rows = services.views(r for r in figures if not r.month)
     guide = questions.current()
     return render_template(
         "outcomes/index.html", rows=rows, guide=guide, figures=services.FIGURES,
+        months=services.views(r for r in figures if r.month),
         charts=charts.charts(rows, guide) if rows else {},
         summary=services.summarise([v.row for v in rows]),
     )
