@@ -14,7 +14,7 @@ from tracker import clock
 from tracker.datafiles import ChecklistError
 from tracker.extensions import db
 from tracker.models import FinancialQuarter, MeetingKind, Month, Programme, Role
-from tracker.outcomes import measures, services, spc, spc_views
+from tracker.outcomes import charts, measures, services, spc, spc_views
 
 BASE = "/a/testshire/outcomes"
 FIGURES = {"returned_home": 20, "framework_cases": 8, "unplanned_returns": 3, "returned_s20": 10,
@@ -454,3 +454,15 @@ def test_monthly_figures_are_listed_on_the_outcomes_page_and_can_be_changed(clie
     assert f"/outcomes/{row.id}/edit" in page
     edit = client.get(f"{BASE}/{row.id}/edit").get_data(as_text=True)
     assert "Change the figures for May 2026" in edit
+
+
+def test_a_crowded_time_axis_labels_only_some_periods():
+    months = [Month(2022, 4)]
+    while len(months) < 36:
+        months.append(months[-1].next())
+    analysis = spc.analyse([float(i % 5) for i in range(36)])
+    chart = charts.spc_chart("m", "M", "", months, [p.value for p in analysis.points], analysis,
+                             percent=False, shown=str, target=None)
+    labelled = [tick for _, tick, _ in chart.x_ticks if tick]
+    assert labelled == ["A", "J", "O", "J"] * 3
+    assert [year for _, _, year in chart.x_ticks if year] == ["2022", "2023", "2024", "2025"]

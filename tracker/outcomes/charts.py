@@ -276,15 +276,23 @@ class SpcChart:
                 for kind, name in SPC_NAMES.items() if kind in shown]
 
 
+# More periods than this and only some are labelled, so the labels do not run together.
+CROWDED = 24
+
+
 def _period_ticks(periods: Sequence) -> list[tuple[str, str]]:
     """(tick, year under it) per period: quarters as Q1–Q4 with the financial year at Q1;
-    months by initial with the calendar year at January."""
+    months by initial with the calendar year at January. A crowded axis labels only Q1s, or
+    the months that start a quarter."""
+    crowded = len(periods) > CROWDED
     ticks = []
     for i, p in enumerate(periods):
         if isinstance(p, FinancialQuarter):
-            ticks.append((f"Q{p.quarter}", p.year_label if i == 0 or p.quarter == 1 else ""))
+            tick = "" if crowded and p.quarter != 1 else f"Q{p.quarter}"
+            ticks.append((tick, p.year_label if i == 0 or p.quarter == 1 else ""))
         else:
-            ticks.append((p.short_label[:1], str(p.year) if i == 0 or p.month == 1 else ""))
+            tick = "" if crowded and p.month % 3 != 1 else p.short_label[:1]
+            ticks.append((tick, str(p.year) if i == 0 or p.month == 1 else ""))
     return ticks
 
 
