@@ -7,6 +7,8 @@ import re
 from datetime import date, datetime
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.factories import hold_meeting, make_meeting
@@ -466,3 +468,49 @@ def test_a_crowded_time_axis_labels_only_some_periods():
     labelled = [tick for _, tick, _ in chart.x_ticks if tick]
     assert labelled == ["A", "J", "O", "J"] * 3
     assert [year for _, _, year in chart.x_ticks if year] == ["2022", "2023", "2024", "2025"]
+
+
+# -- against a second implementation ---------------------------------------------------------------
+
+def _plot_the_dots_flags(y):
+    """Which points are special causes, written independently in the windowed style of NHS-R's
+    NHSRplotthedots (ptd_calculate_point_type.R), whose run length is fixed at 7: for each
+    point, look back or forward over fixed windows rather than scanning for runs."""
+    n = len(y)
+    mean = sum(y) / n
+    amr = sum(abs(y[i] - y[i - 1]) for i in range(1, n)) / (n - 1)
+    upl, lpl = mean + 2.66 * amr, mean - 2.66 * amr
+    nupl, nlpl = mean + 2 / 3 * 2.66 * amr, mean - 2 / 3 * 2.66 * amr
+    outside = [v > upl or v < lpl for v in y]
+    rtm = [(v > mean) - (v < mean) for v in y]
+    close = [not o and (v < nlpl or v > nupl) for v, o in zip(y, outside, strict=True)]
+    shift_end = [i >= 6 and rtm[i] != 0 and all(rtm[i - k] == rtm[i] for k in range(1, 7))
+                 for i in range(n)]
+    trend_end = []
+    for i in range(n):
+        if i < 6:
+            trend_end.append(False)
+            continue
+        d = [(y[i - k] > y[i - k - 1]) - (y[i - k] < y[i - k - 1]) for k in range(6)]
+        trend_end.append(all(s == 1 for s in d) or all(s == -1 for s in d))
+
+    def part_of(ends):
+        return [any(ends[j] for j in range(i, min(i + 7, n))) for i in range(n)]
+
+    cp = [0, 0, *close, 0, 0]
+    rp = [0, 0, *rtm, 0, 0]
+    two_in_three = [
+        close[i] and any(sum(cp[i + a:i + a + 3]) >= 2 and abs(sum(rp[i + a:i + a + 3])) == 3
+                         for a in range(3))
+        for i in range(n)]
+    shift, trend = part_of(shift_end), part_of(trend_end)
+    return [outside[i] or shift[i] or trend[i] or two_in_three[i] for i in range(n)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=12), min_size=3, max_size=40))
+def test_special_causes_match_a_windowed_second_implementation(values):
+    values = [float(v) for v in values]
+    assume(len(set(values)) > 1)
+    flags = [p.special for p in spc.analyse(values, run_length=7).points]
+    assert flags == _plot_the_dots_flags(values)
