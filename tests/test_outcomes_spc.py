@@ -367,6 +367,9 @@ def test_the_run_length_and_the_rebase_come_from_the_address(client, signed_in, 
     reentry = reentry[reentry.index('id="reentry_3_months"'):reentry.index('id="reentry_12_')]
     assert "Common cause variation" in reentry and "app-spc__rebase" in reentry
     assert "Fewer than 12 points since the rebase" in reentry
+    start = db.session.get(Programme, programme.id).start_date
+    assert (f"rebase={start.day}&amp;rebase={start.month}&amp;rebase={start.year}"
+            in rebased.get_data(as_text=True))
     too_late = client.get(f"{BASE}/spc?rebase=1&rebase=1&rebase=2030").get_data(as_text=True)
     assert "Not rebased: 1 January 2030 is not after this chart" in too_late
 
