@@ -27,7 +27,6 @@ from tracker.outcomes import charts, measures, spc
 from tracker.outcomes.services import QuarterView
 
 QUARTERLY, MONTHLY = "quarter", "month"
-EVERY = {QUARTERLY: "Quarterly figures", MONTHLY: "Monthly figures"}
 
 
 @dataclass(frozen=True)
