@@ -4,7 +4,7 @@ import, calculator and scenario pages pass axe-core, with and without errors."""
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
 from tracker import clock
 from tracker.outcomes import services as outcomes
 
@@ -109,3 +109,21 @@ def test_import_preview_with_bad_cells_is_accessible(page):
     expect(page.locator(".app-cell--error")).to_have_count(3)
     assert_accessible(page, "outcomes-import-errors")
     assert page.console_errors == []
+
+
+def test_outcome_measures_read_as_spc_charts(page):
+    sign_in(page, "observer@demo.example.org")
+    page.goto("/a/demo/outcomes")
+    page.get_by_role("link", name="Read each measure as an SPC chart").click()
+    expect(page.locator("h1")).to_have_text("Outcome measures: signal or noise")
+    expect(page.locator("svg.app-chart__svg").first).to_be_visible()
+    assert_accessible(page, "outcomes-spc")
+    screenshot(page, "outcomes-spc")
+    page.check("input[name=run_length][value='6']")
+    page.fill("#rebase-day", "31")
+    page.fill("#rebase-month", "2")
+    page.fill("#rebase-year", "2026")
+    page.click("button:has-text('Redraw the charts')")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Rebase from must be a real date")
+    expect(page.locator("input[name=run_length][value='6']")).to_be_checked()
+    assert_accessible(page, "outcomes-spc-errors")

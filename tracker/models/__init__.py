@@ -38,7 +38,7 @@ from tracker.models.meetings import (
     SheetQuestion,
 )
 from tracker.models.notifications import JobRun, OutboxMessage
-from tracker.models.outcomes import CostScenario, FinancialQuarter, OutcomeQuarter
+from tracker.models.outcomes import CostScenario, FinancialQuarter, Month, OutcomeQuarter
 from tracker.models.postcards import (
     AnswerKind,
     AnswerState,
@@ -121,6 +121,7 @@ __all__ = [
     "CostScenario",
     "FinancialQuarter",
     "OutcomeQuarter",
+    "Month",
     "MilestoneStatus",
     "Workstream",
     "MIN_PASSWORD_LENGTH",

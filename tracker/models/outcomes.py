@@ -1,8 +1,8 @@
 """Outcome tracking (Checklist Annex 2) and saved cost scenarios (Annex 3).
 
-Outcome figures are aggregate counts per financial quarter: no child is recorded. English
-local authorities report in financial years (April to March), so quarters are financial:
-2026–27 Q2 is July to September 2026.
+Outcome figures are aggregate counts per financial quarter, or per month where an authority
+has them: no child is recorded. English local authorities report in financial years (April to
+March), so quarters are financial: 2026–27 Q2 is July to September 2026.
 """
 
 from __future__ import annotations
@@ -94,6 +94,60 @@ class FinancialQuarter:
         return f"{self.year}-Q{self.quarter}"
 
 
+@dataclass(frozen=True, order=True)
+class Month:
+    """A calendar month, for authorities that have their figures monthly: `year` is the
+    calendar year, so April 2026 is Month(2026, 4), in financial quarter 2026–27 Q1."""
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12:
+            raise ValueError("month must be from 1 to 12")
+
+    @classmethod
+    def containing(cls, day: date) -> Month:
+        return cls(day.year, day.month)
+
+    @property
+    def start(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def end(self) -> date:
+        return self.next().start - timedelta(days=1)
+
+    def next(self) -> Month:
+        return Month(self.year + 1, 1) if self.month == 12 else Month(self.year, self.month + 1)
+
+    def previous(self) -> Month:
+        return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
+
+    @property
+    def quarter(self) -> FinancialQuarter:
+        return FinancialQuarter.containing(self.start)
+
+    @property
+    def short_label(self) -> str:
+        """Apr 2026"""
+        return f"{MONTHS[self.month - 1][:3]} {self.year}"
+
+    @property
+    def label(self) -> str:
+        """April 2026"""
+        return f"{MONTHS[self.month - 1]} {self.year}"
+
+    @property
+    def months(self) -> str:
+        return self.label
+
+    @property
+    def key(self) -> str:
+        """2026-04, for CSV round trips."""
+        return f"{self.year}-{self.month:02d}"
+
+
 class OutcomeQuarter(ProgrammeOwned, db.Model):
     """One quarter's aggregate reunification figures for a programme.
 
@@ -104,13 +158,18 @@ class OutcomeQuarter(ProgrammeOwned, db.Model):
 
     __tablename__ = "outcome_quarter"
     __table_args__ = (
-        UniqueConstraint("programme_id", "year", "quarter"),
+        UniqueConstraint("programme_id", "year", "quarter", "month"),
         CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter_range"),
+        CheckConstraint("month BETWEEN 0 AND 12", name="month_range"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
     quarter: Mapped[int] = mapped_column(Integer)
+    # The period the figures cover: 0 for the whole financial quarter (`year` and `quarter`),
+    # or a calendar month 1–12 within that quarter for authorities that have monthly figures.
+    # Not null, so the unique constraint holds for quarters as it does for months.
+    month: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     returned_home: Mapped[int] = mapped_column(Integer)
     framework_cases: Mapped[int] = mapped_column(Integer)
     reentered_3_months: Mapped[int | None] = mapped_column(Integer)
@@ -132,7 +191,9 @@ class OutcomeQuarter(ProgrammeOwned, db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     @property
-    def period(self) -> FinancialQuarter:
+    def period(self) -> FinancialQuarter | Month:
+        if self.month:
+            return Month(self.year + (self.month < 4), self.month)
         return FinancialQuarter(self.year, self.quarter)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from tracker.models import FinancialQuarter
 from tracker.outcomes import questions
@@ -188,3 +189,176 @@ def charts(rows: Sequence[QuarterView], guide: questions.TrackingGuide) -> dict[
             note=(f"Not known yet for {periods_text(unknown_12)}: 12 months have not passed "
                   "since those children went home." if unknown_12 else "")),
     }
+
+
+# -- SPC (XmR) charts ---------------------------------------------------------------------------
+
+# How each kind of point is drawn: a shape and a letter as well as a colour, so a special cause
+# reads without colour. "high" and "low" are for measures with no improvement direction.
+SPC_MARKS = {
+    "common": ("circle", ""),
+    "improvement": ("square", "I"),
+    "concern": ("diamond", "C"),
+    "high": ("triangle", "H"),
+    "low": ("triangle-down", "L"),
+}
+SPC_NAMES = {
+    "common": "Common cause",
+    "improvement": "Special cause: improvement",
+    "concern": "Special cause: concern",
+    "high": "Special cause: higher",
+    "low": "Special cause: lower",
+}
+
+
+@dataclass(frozen=True)
+class SpcMark:
+    x: float
+    y: float
+    variation: str
+    shape: str
+    letter: str
+    text: str  # the tooltip: period, value, and why it is special
+
+
+@dataclass(frozen=True)
+class SpcLine:
+    kind: str  # mean, limit
+    x1: float
+    x2: float
+    y: float
+
+
+@dataclass(frozen=True)
+class TimeMark:
+    x: float
+    label: str  # short, at the top of the plot
+    text: str  # in full, for the tooltip and the list below the chart
+    row: int = 0  # labels of marks close together are stacked, not overlapped
+
+
+@dataclass(frozen=True)
+class SpcChart:
+    key: str
+    title: str
+    desc: str
+    x_ticks: tuple[tuple[float, str, str], ...]
+    y_ticks: tuple[tuple[float, str], ...]
+    marks: tuple[SpcMark, ...]
+    lines: tuple[SpcLine, ...]
+    path: tuple[tuple[float, float], ...]
+    target: Reference | None
+    learning_sets: tuple[TimeMark, ...]
+    rebases: tuple[TimeMark, ...]
+    width: int = 640
+    height: int = 320
+    left: int = 48
+    right: int = 100
+    top: int = 44
+    bottom: int = 52
+
+    @property
+    def plot_right(self) -> int:
+        return self.width - self.right
+
+    @property
+    def plot_bottom(self) -> int:
+        return self.height - self.bottom
+
+    def label_y(self, mark: TimeMark) -> int:
+        return self.top - 8 - 14 * mark.row
+
+    @property
+    def legend(self) -> list[tuple[SpcMark, str]]:
+        """A key for each kind of point the chart shows, common cause always."""
+        shown = {m.variation for m in self.marks} | {"common"}
+        return [(SpcMark(12, 12, kind, *SPC_MARKS[kind], ""), name)
+                for kind, name in SPC_NAMES.items() if kind in shown]
+
+
+# More periods than this and only some are labelled, so the labels do not run together.
+CROWDED = 24
+
+
+def _period_ticks(periods: Sequence) -> list[tuple[str, str]]:
+    """(tick, year under it) per period: quarters as Q1–Q4 with the financial year at Q1;
+    months by initial with the calendar year at January. A crowded axis labels only Q1s, or
+    the months that start a quarter."""
+    crowded = len(periods) > CROWDED
+    ticks = []
+    for i, p in enumerate(periods):
+        if isinstance(p, FinancialQuarter):
+            tick = "" if crowded and p.quarter != 1 else f"Q{p.quarter}"
+            ticks.append((tick, p.year_label if i == 0 or p.quarter == 1 else ""))
+        else:
+            tick = "" if crowded and p.month % 3 != 1 else p.short_label[:1]
+            ticks.append((tick, str(p.year) if i == 0 or p.month == 1 else ""))
+    return ticks
+
+
+def spc_chart(key: str, title: str, desc: str, periods: Sequence, values: Sequence[float],
+              analysis, *, percent: bool, shown, target: tuple[str, str, float] | None,
+              learning_sets: Sequence[tuple[date, str, str]] = (),
+              rebases: Sequence[tuple[int, str, str]] = ()) -> SpcChart:
+    """An XmR chart's geometry: `periods` and `values` are the known points in time order,
+    `analysis` their spc.Analysis; `shown` writes a value as a reader sees it."""
+    base = SpcChart(key, title, desc, (), (), (), (), (), None, (), ())
+    limits = [v for s in analysis.segments for v in (s.upper, s.lower) if v is not None]
+    high = max([*values, *limits, target[2] if target else 0], default=0)
+    top, step = _nice_max(high * 1.05 or 1, percent)
+    if percent:
+        top = min(top, 100.0)
+    width = base.plot_right - base.left
+    height = base.plot_bottom - base.top
+    gap = width / max(len(periods), 1)
+
+    def x(i: float) -> float:
+        return round(base.left + gap * (i + 0.5), 1)
+
+    def y(v: float) -> float:
+        # Limits below nothing are drawn at the axis: a count or a rate cannot go below 0.
+        return round(base.plot_bottom - height * max(min(v, top), 0) / top, 1)
+
+    marks = []
+    for p, point in zip(periods, analysis.points, strict=True):
+        shape, letter = SPC_MARKS[point.variation]
+        why = f": special cause, {point.variation}, {point.why}" if point.special else ""
+        marks.append(SpcMark(x(point.index), y(point.value), point.variation, shape, letter,
+                             f"{p.short_label}, {shown(point.value)}{why}"))
+    lines = []
+    for s in analysis.segments:
+        x1, x2 = x(s.points[0].index) - gap / 2 + 2, x(s.points[-1].index) + gap / 2 - 2
+        lines.append(SpcLine("mean", x1, x2, y(s.mean)))
+        for limit in (s.upper, s.lower):
+            if limit is not None:
+                lines.append(SpcLine("limit", x1, x2, y(limit)))
+
+    def when(day: date) -> float | None:
+        """Where a day falls along the axis, by how far through its period it is."""
+        for i, p in enumerate(periods):
+            if p.start <= day <= p.end:
+                through = (day - p.start).days / ((p.end - p.start).days + 1)
+                return round(base.left + gap * (i + through), 1)
+        return None
+
+    sets: list[TimeMark] = []
+    for day, short, text in learning_sets:
+        at = when(day)
+        if at is None:
+            continue
+        # Two rows of labels; a mark too close to the one before takes the other row.
+        row = 1 - sets[-1].row if sets and at - sets[-1].x < 24 else 0
+        sets.append(TimeMark(at, short, text, row))
+    ticks = []
+    v = 0.0
+    while v <= top:
+        ticks.append((y(v), shown(v) if not percent else f"{v:.0f}%"))
+        v += step
+    return SpcChart(
+        key, title, desc,
+        tuple((x(i), tick, year) for i, (tick, year) in enumerate(_period_ticks(periods))),
+        tuple(ticks), tuple(marks), tuple(lines), tuple((m.x, m.y) for m in marks),
+        Reference(*target[:2], y(target[2])) if target else None,
+        tuple(sets),
+        tuple(TimeMark(round(base.left + gap * i, 1), short, text) for i, short, text in rebases),
+    )

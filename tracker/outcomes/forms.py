@@ -2,12 +2,19 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovTextArea, GovTextInput
-from wtforms import Field, HiddenField, SelectField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import Field, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import Length
 
-from tracker.forms import VersionField, strip_text
+from tracker.forms import GovDateField, VersionField, choices, strip_text
 from tracker.outcomes.services import FIGURES, Figure, check_figures, parse_count
+from tracker.outcomes.spc import DEFAULT_RUN_LENGTH, RUN_LENGTHS
 
 
 class CountField(Field):
@@ -65,3 +72,23 @@ class ImportForm(FlaskForm):
     file = FileField("CSV file", widget=GovFileInput(),
                      description="UTF-8, with a first row naming the columns.")
     csv_text = HiddenField()
+
+
+class SpcForm(FlaskForm):
+    """How to read the SPC charts, sent in the address so a view can be shared."""
+
+    every = RadioField("Figures", widget=GovRadioInput(), validate_choice=True,
+                       choices=choices([("quarter", "Quarterly"), ("month", "Monthly")]))
+    run_length = RadioField(
+        "Points in a run", widget=GovRadioInput(), coerce=int, validate_choice=True,
+        choices=choices([(n, f"{n} points") for n in RUN_LENGTHS]),
+        description=f"A run of this many points on one side of the mean, or going one way, is "
+                    f"a signal. Sources differ between 6 and 7; the default is "
+                    f"{DEFAULT_RUN_LENGTH}, as in NHS England's Making Data Count tools.")
+    rebase = GovDateField(
+        "Rebase from", description="Optional. Work out the mean and limits again from this "
+                                   "date, for example when the Framework went live. For "
+                                   "example, 1 4 2026")
+
+    class Meta:
+        csrf = False

@@ -10,7 +10,8 @@ from tracker import audit, clock, imports
 from tracker.extensions import db
 from tracker.forms import choices, edit_versioned
 from tracker.models import OutcomeQuarter
-from tracker.outcomes import charts, forms, questions, services
+from tracker.outcomes import charts, forms, measures, questions, services, spc_views
+from tracker.outcomes.spc import DEFAULT_RUN_LENGTH
 from tracker.permissions import Permission, requires
 from tracker.tenancy import authority_blueprint, get_in_programme_or_404
 
@@ -19,13 +20,37 @@ bp = authority_blueprint("outcomes", __name__, "/outcomes")
 
 @bp.get("")
 def index():
-    rows = services.views(services.quarters(g.programme.id))
+    figures = services.all_figures(g.programme.id)
+    rows = services.views(r for r in figures if not r.month)
     guide = questions.current()
     return render_template(
         "outcomes/index.html", rows=rows, guide=guide, figures=services.FIGURES,
+        months=services.views(r for r in figures if r.month),
         charts=charts.charts(rows, guide) if rows else {},
         summary=services.summarise([v.row for v in rows]),
     )
+
+
+@bp.get("/spc")
+def spc():
+    """Each outcome measure as an XmR chart. The settings come in the address; wrong ones are
+    shown as errors and the charts drawn with the defaults meanwhile."""
+    rows = services.all_figures(g.programme.id)
+    every = spc_views.default_every(rows)
+    form = forms.SpcForm(request.args or None,
+                         data={"every": every, "run_length": DEFAULT_RUN_LENGTH})
+    valid = form.validate() if request.args else True
+    if valid:
+        settings = spc_views.Settings(form.every.data, form.run_length.data, form.rebase.data)
+    else:
+        settings = spc_views.Settings(every)
+    sets = spc_views.learning_sets(g.programme.id)
+    return render_template(
+        "outcomes/spc.html", form=form, settings=settings, measure_set=measures.current(),
+        readings=spc_views.readings(rows, settings, sets), learning_sets=sets,
+        has_months=any(r.month for r in rows), has_quarters=any(not r.month for r in rows),
+        start_date=g.programme.start_date,
+    ), 200 if valid else 400
 
 
 def _default_quarter(entered: set) -> str:
@@ -125,5 +150,6 @@ def import_template():
 @bp.get("/export.csv")
 def export():
     filename = f"{g.authority.slug}-outcomes-{clock.today().isoformat()}.csv"
-    return Response(services.export_csv(services.quarters(g.programme.id)), mimetype="text/csv",
+    return Response(services.export_csv(services.all_figures(g.programme.id)),
+                    mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from tracker import audit, clock, imports, validation
 from tracker.extensions import db
-from tracker.models import FinancialQuarter, OutcomeQuarter, Programme, User
+from tracker.models import FinancialQuarter, Month, OutcomeQuarter, Programme, User
 from tracker.outcomes import questions
 
 QUARTER = "outcome_quarter"
@@ -178,6 +178,45 @@ def parse_quarter(text: str) -> FinancialQuarter:
     return FinancialQuarter(year, quarter)
 
 
+# Month names as people type them: in full, or their first three letters.
+_MONTH_WORDS = {w: i for i, name in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"), start=1) for w in (name, name[:3])}
+
+
+def parse_month(text: str) -> Month:
+    """2026-04, 2026/04, April 2026 or Apr 2026. ValueError carries the message."""
+    value = text.strip()
+    numeric = re.fullmatch(r"(\d{4})\s*[-/]\s*(\d{1,2})", value)
+    named = re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{4})", value)
+    if numeric:
+        year, month = int(numeric[1]), int(numeric[2])
+    elif named and named[1].lower() in _MONTH_WORDS:
+        year, month = int(named[2]), _MONTH_WORDS[named[1].lower()]
+    else:
+        raise ValueError(f"{value!r} is not a month like 2026-04 or April 2026")
+    if not 1 <= month <= 12:
+        raise ValueError(f"{value!r}: the month must be from 01 to 12")
+    if not validation.EARLIEST_YEAR <= year < validation.LATEST_YEAR:
+        raise ValueError(f"{value!r}: the year must be between "
+                         f"{validation.EARLIEST_YEAR} and {validation.LATEST_YEAR - 1}")
+    return Month(year, month)
+
+
+def parse_period(text: str) -> FinancialQuarter | Month:
+    """A financial quarter, or a calendar month for authorities with monthly figures.
+    ValueError carries the message for whichever the text looks like."""
+    if re.search(r"q\s*\d\s*$", text.strip(), flags=re.IGNORECASE):
+        return parse_quarter(text)
+    try:
+        return parse_month(text)
+    except ValueError as exc:
+        if "is not a month" not in str(exc):
+            raise
+        raise ValueError(f"{text.strip()!r} is not a financial quarter like 2026-27 Q2 or a "
+                         "month like 2026-04") from None
+
+
 def latest_ended(today: date | None = None) -> FinancialQuarter:
     return FinancialQuarter.containing(today or clock.today()).previous()
 
@@ -191,7 +230,11 @@ def quarters_offered(today: date | None = None) -> list[FinancialQuarter]:
     return found
 
 
-def check_period(period: FinancialQuarter, today: date | None = None) -> str | None:
+def check_period(period: FinancialQuarter | Month, today: date | None = None) -> str | None:
+    if isinstance(period, Month):
+        if period >= Month.containing(today or clock.today()):
+            return f"{period.label} has not ended yet: enter its figures once it has"
+        return None
     if period > latest_ended(today):
         return f"{period.short_label} has not ended yet: enter its figures once it has"
     return None
@@ -200,10 +243,20 @@ def check_period(period: FinancialQuarter, today: date | None = None) -> str | N
 # -- saving -----------------------------------------------------------------------------------
 
 def quarters(programme_id: int) -> list[OutcomeQuarter]:
-    """Every quarter entered, oldest first, in one query."""
+    """Every quarter entered, oldest first, in one query. Monthly figures are not among them:
+    see `all_figures`."""
     return list(db.session.execute(
-        select(OutcomeQuarter).where(OutcomeQuarter.programme_id == programme_id)
+        select(OutcomeQuarter).where(OutcomeQuarter.programme_id == programme_id,
+                                     OutcomeQuarter.month == 0)
         .order_by(OutcomeQuarter.year, OutcomeQuarter.quarter)).scalars())
+
+
+def all_figures(programme_id: int) -> list[OutcomeQuarter]:
+    """Every quarter and every month entered, in one query: quarters first, each kind oldest
+    first."""
+    rows = db.session.execute(
+        select(OutcomeQuarter).where(OutcomeQuarter.programme_id == programme_id)).scalars()
+    return sorted(rows, key=lambda r: (r.month != 0, r.period.start))
 
 
 def _refuse_inconsistent(figures: dict[str, int | None]) -> None:
@@ -213,10 +266,13 @@ def _refuse_inconsistent(figures: dict[str, int | None]) -> None:
         raise ValueError("; ".join(problems.values()))
 
 
-def create_quarter(programme: Programme, period: FinancialQuarter, *, actor: User | None,
-                   notes: str = "", **figures: int | None) -> OutcomeQuarter:
+def create_quarter(programme: Programme, period: FinancialQuarter | Month, *,
+                   actor: User | None, notes: str = "", **figures: int | None) -> OutcomeQuarter:
+    """A quarter's figures, or a month's (stored with the financial quarter it falls in)."""
     _refuse_inconsistent(figures)
-    row = OutcomeQuarter(programme_id=programme.id, year=period.year, quarter=period.quarter,
+    quarter = period.quarter if isinstance(period, Month) else period
+    row = OutcomeQuarter(programme_id=programme.id, year=quarter.year, quarter=quarter.quarter,
+                         month=period.month if isinstance(period, Month) else 0,
                          notes=notes, **figures)
     audit.created(row, actor,
                  summary=f"Figures entered for {period.label}")
@@ -264,7 +320,7 @@ class QuarterView:
     row: OutcomeQuarter
 
     @property
-    def period(self) -> FinancialQuarter:
+    def period(self) -> FinancialQuarter | Month:
         return self.row.period
 
     @property
@@ -288,6 +344,10 @@ class QuarterView:
     @property
     def framework_share(self) -> Rate | None:
         return rate(self.row.framework_cases, self.row.returned_home)
+
+    @property
+    def unplanned_share(self) -> Rate | None:
+        return rate(self.row.unplanned_returns, self.row.returned_home)
 
 
 def views(rows: Iterable[OutcomeQuarter]) -> list[QuarterView]:
@@ -373,7 +433,7 @@ def export_csv(rows: Iterable[OutcomeQuarter]) -> str:
     writer = imports.csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for r in rows:
-        writer.writerow([r.period.short_label.replace("–", "-"),
+        writer.writerow([r.period.key if r.month else r.period.short_label.replace("–", "-"),
                          *("" if getattr(r, k) is None else getattr(r, k) for k in FIGURE),
                          r.notes])
     return out.getvalue()
@@ -381,7 +441,7 @@ def export_csv(rows: Iterable[OutcomeQuarter]) -> str:
 
 @dataclass
 class ImportRow(imports.Row):
-    period: FinancialQuarter | None = None
+    period: FinancialQuarter | Month | None = None
     figures: dict[str, int | None] = field(default_factory=dict)
     notes: str = ""
     existing: OutcomeQuarter | None = None
@@ -393,18 +453,19 @@ def parse_import(text: str, programme_id: int, today: date | None = None) -> lis
     sheet = imports.read_sheet(
         imports.csv_records(text), columns=CSV_COLUMNS, noun="quarter",
         required=("quarter", *(f.key for f in FIGURES if f.required)))
-    existing = {r.period: r for r in quarters(programme_id)}
+    existing = {r.period: r for r in all_figures(programme_id)}
     rows: list[ImportRow] = []
-    seen: dict[FinancialQuarter, int] = {}
+    seen: dict[FinancialQuarter | Month, int] = {}
     for read in sheet:
         row = ImportRow(read.line, read.values, read.problems)
         values = row.values
         row.notes = imports.text_cell(row, "notes", multiline=True,
                                       max_length=NOTES_LENGTH)
         try:
-            row.period = parse_quarter(values.get("quarter", ""))
+            row.period = parse_period(values.get("quarter", ""))
         except ValueError as exc:
-            message = str(exc) if values.get("quarter") else "Enter the quarter, like 2026-27 Q2"
+            message = (str(exc) if values.get("quarter")
+                       else "Enter the quarter, like 2026-27 Q2, or the month, like 2026-04")
             row.problem("quarter", message)
         if row.period is not None:
             late = check_period(row.period, today)
