@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_smorest import Api
-from werkzeug.exceptions import HTTPException
 
 
 class _BlueprintOnlyApi(Api):
@@ -14,8 +13,6 @@ class _BlueprintOnlyApi(Api):
     def _register_error_handlers(self) -> None:
         pass
 
-
-api = _BlueprintOnlyApi()
 
 
 def init_app(app: Flask) -> None:
@@ -31,15 +28,13 @@ def init_app(app: Flask) -> None:
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
     )
-    api.init_app(app, spec_kwargs={
+    api = _BlueprintOnlyApi(app, spec_kwargs={
         "info": {"description": "Read-only JSON for an authority's own reporting (Excel, "
                                 "Power BI). Authenticate with a personal token from your "
                                 "account page: `Authorization: Bearer <token>`."},
         "security": [{"token": []}],
     })
     api.spec.components.security_scheme("token", {"type": "http", "scheme": "bearer"})
-    # The Api's own JSON errors (the ErrorSchema its document gives), for this blueprint alone.
-    routes.api_bp.register_error_handler(HTTPException, api.handle_http_exception)
     api.register_blueprint(routes.api_bp)
     app.register_blueprint(routes.pages)
 

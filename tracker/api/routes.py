@@ -19,13 +19,16 @@ from flask import (
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint as ApiBlueprint
+from flask_smorest import current_api
 from flask_smorest.error_handler import ErrorSchema
-from werkzeug.exceptions import Unauthorized
+from werkzeug.exceptions import HTTPException, Unauthorized
 
 from tracker.api import schemas, services
+from tracker.api.forms import TokenForm
 from tracker.extensions import db, limiter
 from tracker.links import external_url
 from tracker.models.api import hash_token
+from tracker.web import my_memberships
 
 api_bp = ApiBlueprint("api", __name__, url_prefix="/api/v1",
                       description="Read-only: an authority's programme, as its members see it")
@@ -64,6 +67,21 @@ def _authenticate():
     if user is None:
         raise Unauthorized("Send a personal API token: Authorization: Bearer <token>")
     g.api_user = user
+
+
+def _json_error(error: HTTPException):
+    """The Api's own JSON errors (the ErrorSchema its document gives), for this blueprint
+    alone: the rest of Homeward answers errors with pages."""
+    payload, status, headers = current_api.handle_http_exception(error)
+    payload.setdefault("message", error.description or "")
+    return payload, status, headers
+
+
+# Flask prefers a handler for the exact code, even the app's, to a blueprint's for every
+# HTTPException: so the codes the app has pages for are named here too.
+api_bp.register_error_handler(HTTPException, _json_error)
+for _code in (403, 404, 405, 413, 429, 500):
+    api_bp.register_error_handler(_code, _json_error)
 
 
 @api_bp.after_request
@@ -189,23 +207,28 @@ def outcomes(slug: str, **filters):
 @pages.get("/account/api")
 @login_required
 def guide():
-    return render_template("api/guide.html", title="Connect Excel or Power BI",
-                           api_root=external_url("api.authorities"),
-                           memberships_url=external_url("api.authorities"))
+    return render_template("api/guide.html", title="Connect Excel or Power BI to Homeward",
+                           authorities_url=external_url("api.authorities"),
+                           openapi_url=external_url("api-docs.openapi_json"),
+                           memberships=my_memberships())
 
 
-@pages.post("/account/api-tokens")
+@pages.route("/account/api-tokens/new", methods=["GET", "POST"])
 @login_required
 def create_token():
-    try:
-        secret = services.create_token(current_user, request.form.get("name", ""))
-    except services.TokenRefused as refusal:
-        flash(str(refusal), "error")
-        return redirect(url_for("auth.account") + "#api-tokens")
-    db.session.commit()
-    # Shown on this response only, never in a redirect's session cookie or a log line.
-    return render_template("api/token_created.html", title="Your new API token", secret=secret,
-                           name=request.form["name"].strip())
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            secret = services.create_token(current_user, form.name.data)
+        except services.TokenRefused as refusal:
+            form.name.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            # Shown in this response only: never in a redirect's session cookie, never again.
+            return render_template("api/token_created.html", title="Your new API token",
+                                   secret=secret, name=form.name.data)
+    return render_template("api/token_new.html", title="Create an API token", form=form), (
+        400 if form.errors else 200)
 
 
 @pages.post("/account/api-tokens/<int:token_id>/revoke")
