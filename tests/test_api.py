@@ -248,13 +248,14 @@ def test_actions_filter_by_status_owner_due_and_change(client, member, token_for
     action = _get(client, f"{url}?status=open&limit=1", secret).json["items"][0]
     assert action["owner"] == {"name": owner.name, "email": "owner@example.org"}
     assert action["rag"] in ("red", "amber", "green")
+    assert action["updated_at"].endswith("+00:00")  # times say they are UTC
 
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=501", "after=-1", "status=finished",
                                    "owner=not-an-email", "due_from=31/03/2027",
                                    "updated_since=yesterday",
                                    "updated_since=0001-01-01T00:00:00%2B01:00",
-                                   "after=99999999999999"])
+                                   "after=99999999999999", "stauts=open"])
 def test_bad_parameters_are_422_not_500(client, member, token_for, query):
     secret = token_for(member(Role.LEAD))
     response = _get(client, f"/api/v1/authorities/testshire/actions?{query}", secret)

@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint as ApiBlueprint
 from flask_smorest import current_api
 from flask_smorest.error_handler import ErrorSchema
+from marshmallow import RAISE
 from werkzeug.exceptions import HTTPException, Unauthorized
 
 from tracker.api import schemas, services
@@ -148,7 +149,8 @@ def programme(slug: str):
 
 @api_bp.route("/authorities/<slug>/tasks")
 @api_bp.etag
-@api_bp.arguments(schemas.TaskArgs, location="query", as_kwargs=True)
+@api_bp.arguments(schemas.TaskArgs, location="query", as_kwargs=True,
+                    unknown=RAISE)
 @api_bp.response(200, schemas.TaskPage)
 @_documented(401, 404, 429)
 def tasks(slug: str, **filters):
@@ -159,7 +161,8 @@ def tasks(slug: str, **filters):
 
 @api_bp.route("/authorities/<slug>/actions")
 @api_bp.etag
-@api_bp.arguments(schemas.ActionArgs, location="query", as_kwargs=True)
+@api_bp.arguments(schemas.ActionArgs, location="query", as_kwargs=True,
+                    unknown=RAISE)
 @api_bp.response(200, schemas.ActionPage)
 @_documented(401, 404, 429)
 def actions(slug: str, **filters):
@@ -170,7 +173,8 @@ def actions(slug: str, **filters):
 
 @api_bp.route("/authorities/<slug>/milestones")
 @api_bp.etag
-@api_bp.arguments(schemas.MilestoneArgs, location="query", as_kwargs=True)
+@api_bp.arguments(schemas.MilestoneArgs, location="query", as_kwargs=True,
+                    unknown=RAISE)
 @api_bp.response(200, schemas.MilestonePage)
 @_documented(401, 404, 429)
 def milestones(slug: str, **filters):
@@ -181,7 +185,8 @@ def milestones(slug: str, **filters):
 
 @api_bp.route("/authorities/<slug>/meetings")
 @api_bp.etag
-@api_bp.arguments(schemas.MeetingArgs, location="query", as_kwargs=True)
+@api_bp.arguments(schemas.MeetingArgs, location="query", as_kwargs=True,
+                    unknown=RAISE)
 @api_bp.response(200, schemas.MeetingPage)
 @_documented(401, 404, 429)
 def meetings(slug: str, **filters):
@@ -192,7 +197,8 @@ def meetings(slug: str, **filters):
 
 @api_bp.route("/authorities/<slug>/outcomes")
 @api_bp.etag
-@api_bp.arguments(schemas.ChangedArgs, location="query", as_kwargs=True)
+@api_bp.arguments(schemas.ChangedArgs, location="query", as_kwargs=True,
+                    unknown=RAISE)
 @api_bp.response(200, schemas.OutcomePage)
 @_documented(401, 404, 429)
 def outcomes(slug: str, **filters):

@@ -19,11 +19,6 @@ RAG_RULE = ("Red, amber or green as the pages show it, worked out today: null wh
             "no due date")
 
 
-def _moment(**kwargs) -> fields.AwareDateTime:
-    """A time in UTC with its offset: the database holds naive UTC."""
-    return fields.AwareDateTime(default_timezone=UTC, **kwargs)
-
-
 class Schema(ma.Schema):
     class Meta:
         ordered = True
@@ -33,7 +28,15 @@ class Schema(ma.Schema):
 
 
 class UtcMoment(fields.AwareDateTime):
-    """A time with its offset (UTC if none), read as the naive UTC the database holds."""
+    """A time with its offset. The database holds naive UTC: read into that, written from it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=UTC, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)
@@ -51,7 +54,7 @@ class PageArgs(Schema):
 
 
 class ChangedArgs(PageArgs):
-    updated_since = UtcMoment(default_timezone=UTC, metadata={
+    updated_since = UtcMoment(metadata={
         "description": "Only rows changed at or after this time (ISO 8601, e.g. "
                        "2026-11-23T00:00:00Z), for incremental pulls"})
 
@@ -130,8 +133,8 @@ class TaskSchema(Schema):
     status = fields.Enum(TaskStatus, by_value=True, required=True)
     owner = fields.Nested(PersonSchema, allow_none=True, required=True)
     due_date = fields.Date(allow_none=True, required=True)
-    completed_at = _moment(allow_none=True, required=True)
-    updated_at = _moment(required=True)
+    completed_at = UtcMoment(allow_none=True, required=True)
+    updated_at = UtcMoment(required=True)
 
 
 class ActionSchema(Schema):
@@ -148,9 +151,9 @@ class ActionSchema(Schema):
     milestone_id = fields.Integer(allow_none=True, required=True)
     checklist_task_id = fields.Integer(allow_none=True, required=True)
     meeting_id = fields.Integer(allow_none=True, required=True)
-    created_at = _moment(required=True)
-    completed_at = _moment(allow_none=True, required=True)
-    updated_at = _moment(required=True)
+    created_at = UtcMoment(required=True)
+    completed_at = UtcMoment(allow_none=True, required=True)
+    updated_at = UtcMoment(required=True)
 
 
 class MilestoneSchema(Schema):
@@ -174,7 +177,7 @@ class MeetingSchema(Schema):
                              metadata={"description": "Local time in England"})
     end_time = fields.Time(allow_none=True, required=True)
     status = fields.Enum(MeetingStatus, by_value=True, required=True)
-    updated_at = _moment(required=True)
+    updated_at = UtcMoment(required=True)
 
 
 class OutcomeSchema(Schema):
@@ -196,7 +199,7 @@ class OutcomeSchema(Schema):
     unplanned_returns = fields.Integer(required=True)
     returned_s20 = fields.Integer(required=True)
     returned_care_order = fields.Integer(required=True)
-    updated_at = _moment(required=True)
+    updated_at = UtcMoment(required=True)
 
 
 def page_of(item: type[Schema], name: str) -> type[Schema]:
