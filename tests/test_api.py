@@ -304,6 +304,21 @@ def test_each_list_runs_a_fixed_number_of_queries(client, member, token_for, pro
     assert few.count == many.count <= 5, many.statements
 
 
+@pytest.mark.parametrize("url", ["/api/v1/authorities", "/api/v1/authorities/testshire"])
+def test_the_authorities_and_the_programme_run_a_fixed_number_of_queries(
+        client, member, token_for, create_authority, add_member, count_queries, url):
+    user = member(Role.LEAD)
+    secret = token_for(user)
+    _get(client, url, secret)
+    with count_queries() as few:
+        _get(client, url, secret)
+    for n in range(5):
+        add_member(user, create_authority(f"Shire {n}", slug=f"shire-{n}"), Role.OBSERVER)
+    with count_queries() as many:
+        assert _get(client, url, secret).status_code == 200
+    assert few.count == many.count <= 3, many.statements
+
+
 def test_the_openapi_document(client):
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"] == "3.1.0"
