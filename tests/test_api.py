@@ -84,6 +84,17 @@ def test_the_session_does_not_open_the_api(client, signed_in):
     assert client.get("/api/v1/authorities").status_code == 401
 
 
+def test_a_stale_session_cookie_beside_a_token_changes_nothing(client, auth, member, token_for,
+                                                               monkeypatch):
+    user = member(Role.LEAD)
+    secret = token_for(user)
+    auth.login(user)
+    later = clock.now() + timedelta(days=8)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert _get(client, "/api/v1/authorities", secret).status_code == 200
+    assert client.get("/a/testshire/").status_code == 302
+
+
 def test_a_revoked_token_stops_working(client, member, token_for):
     user = member(Role.LEAD)
     secret = token_for(user)
