@@ -39,21 +39,24 @@ def _get(client, url, secret, **headers):
     return client.get(url, headers={"Authorization": f"Bearer {secret}", **headers})
 
 
-def _fill(programme, n: int, *, owner=None, tag: str = ""):
-    """n of each kind of row the API lists, in one programme."""
+def fill_programme(programme, n: int, *, owner=None, tag: str = ""):
+    """n each of actions (with a milestone), meetings and outcome quarters, in one programme;
+    `tag` starts every title, so a test can tell one programme's rows from another's."""
     workstream = plan.create_workstream(programme, None, name=f"Data {tag}{n}")
     quarters_so_far = db.session.execute(db.select(db.func.count(OutcomeQuarter.id)).where(
         OutcomeQuarter.programme_id == programme.id)).scalar_one()
     for i in range(n):
-        milestone = plan.create_milestone(programme, None, title=f"{tag}Milestone {i}",
-                                          target_date=date(2027, 3, 1), workstream=workstream)
-        actions.create_action(programme, title=f"{tag}Action {i}", actor=None, owner=owner,
-                              due_date=date(2026, 12, 1 + i % 28), milestone=milestone,
-                              workstream=workstream)
+        milestone = plan.create_milestone(
+            programme, None, title=f"{tag}Milestone {i}", target_date=date(2027, 3, 1),
+            workstream=workstream)
+        actions.create_action(
+            programme, title=f"{tag}Action {i}", actor=None, owner=owner,
+            due_date=date(2026, 12, 1 + i % 28), milestone=milestone, workstream=workstream)
         make_meeting(programme, kind=MeetingKind.STEERING, day=date(2026, 3, 2) + timedelta(7 * i))
-        outcomes.create_quarter(programme, FinancialQuarter(2000 + quarters_so_far + i, 1), actor=None,
-                                returned_home=10, framework_cases=4, not_returned_risk=2,
-                                unplanned_returns=1, returned_s20=5, returned_care_order=4)
+        outcomes.create_quarter(
+            programme, FinancialQuarter(2000 + quarters_so_far + i, 1), actor=None,
+            returned_home=10, framework_cases=4, not_returned_risk=2, unplanned_returns=1,
+            returned_s20=5, returned_care_order=4)
     db.session.commit()
 
 
@@ -151,7 +154,7 @@ def _api_rules(app):
 def test_a_non_member_gets_404_everywhere_under_another_authority(
         app, client, create_user, add_member, token_for, two_authorities):
     ours, theirs = two_authorities
-    _fill(_programme(theirs), 2)
+    fill_programme(_programme(theirs), 2)
     me = create_user("me@example.org")
     add_member(me, ours, Role.LEAD)
     secret = token_for(me)
@@ -170,8 +173,8 @@ def test_a_non_member_gets_404_everywhere_under_another_authority(
 def test_a_token_for_one_authority_never_receives_anothers_data(
         app, client, create_user, add_member, token_for, two_authorities):
     ours, theirs = two_authorities
-    _fill(_programme(ours), 3, tag="Ours ")
-    _fill(_programme(theirs), 3, tag="Theirs ")
+    fill_programme(_programme(ours), 3, tag="Ours ")
+    fill_programme(_programme(theirs), 3, tag="Theirs ")
     me = create_user("me@example.org")
     add_member(me, ours, Role.OBSERVER)
     secret = token_for(me)
@@ -194,7 +197,7 @@ def test_a_token_for_one_authority_never_receives_anothers_data(
 
 @pytest.mark.parametrize("role", list(Role))
 def test_every_role_reads_what_the_pages_let_it_read(client, member, token_for, programme, role):
-    _fill(programme, 1)
+    fill_programme(programme, 1)
     secret = token_for(member(role))
     assert _get(client, "/api/v1/authorities/testshire", secret).status_code == 200
     assert _get(client, "/api/v1/authorities/testshire/actions", secret).json["items"]
@@ -215,7 +218,7 @@ def test_the_programme(client, member, token_for):
 
 
 def test_pages_follow_one_another_in_a_fixed_order(client, member, token_for, programme):
-    _fill(programme, 5)
+    fill_programme(programme, 5)
     secret = token_for(member(Role.LEAD))
     seen, url, pages = [], "/api/v1/authorities/testshire/actions?limit=2&status=open", 0
     while url:
@@ -232,8 +235,8 @@ def test_pages_follow_one_another_in_a_fixed_order(client, member, token_for, pr
 
 def test_actions_filter_by_status_owner_due_and_change(client, member, token_for, programme):
     owner = member(Role.CHAMPION, email="owner@example.org")
-    _fill(programme, 4, owner=owner)
-    _fill(programme, 2, tag="Unowned ")
+    fill_programme(programme, 4, owner=owner)
+    fill_programme(programme, 2, tag="Unowned ")
     rows = list(db.session.execute(
         db.select(Action).order_by(Action.id)).scalars())
     rows[0].status = ActionStatus.DONE
@@ -275,14 +278,14 @@ def test_bad_parameters_are_422_not_500(client, member, token_for, query):
 
 
 def test_an_unchanged_page_is_304_with_its_etag(client, member, token_for, programme):
-    _fill(programme, 2)
+    fill_programme(programme, 2)
     secret = token_for(member(Role.LEAD))
     url = "/api/v1/authorities/testshire/milestones"
     first = _get(client, url, secret)
     etag = first.headers["ETag"]
     again = _get(client, url, secret, **{"If-None-Match": etag})
     assert again.status_code == 304 and not again.data
-    _fill(programme, 1)
+    fill_programme(programme, 1)
     assert _get(client, url, secret, **{"If-None-Match": etag}).status_code == 200
 
 
@@ -305,11 +308,11 @@ def test_each_list_runs_a_fixed_number_of_queries(client, member, token_for, pro
                                                   count_queries, kind):
     secret = token_for(member(Role.LEAD))
     url = f"/api/v1/authorities/testshire/{kind}?limit=500"
-    _fill(programme, 2, owner=member(Role.CHAMPION))
+    fill_programme(programme, 2, owner=member(Role.CHAMPION))
     _get(client, url, secret)  # the token's use is noted once: not part of the count
     with count_queries() as few:
         _get(client, url, secret)
-    _fill(programme, 12, owner=member(Role.CHAMPION), tag="More ")
+    fill_programme(programme, 12, owner=member(Role.CHAMPION), tag="More ")
     with count_queries() as many:
         assert len(_get(client, url, secret).json["items"]) > 12
     assert few.count == many.count <= 5, many.statements

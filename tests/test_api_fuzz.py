@@ -14,7 +14,7 @@ from schemathesis import GenerationMode
 from tracker.extensions import db
 from tracker.models import Programme, Role
 
-from .test_api import LISTS, _fill
+from .test_api import LISTS, fill_programme
 
 OPERATIONS = ["/api/v1/authorities", "/api/v1/authorities/{slug}",
               *(f"/api/v1/authorities/{{slug}}/{kind}" for kind in LISTS)]
@@ -31,7 +31,7 @@ def token_header(app, create_authority, create_user, add_member, token_for):
             db.select(Programme).where(Programme.authority_id == authority.id)).scalar_one()
         owner = create_user(name=f"{tag}owner")
         add_member(owner, authority, Role.CHAMPION)
-        _fill(programme, 3, owner=owner, tag=tag)
+        fill_programme(programme, 3, owner=owner, tag=tag)
     observer = create_user("observer@example.org", name="Oona Observer")
     add_member(observer, ours, Role.OBSERVER)
     # Hypothesis sends hundreds of requests in one test: the limit has its own test.
