@@ -131,4 +131,3 @@ def hold_meeting(meeting, statuses=None, today=date(2026, 11, 23)):
 
 def date_fields(day: date) -> list[str]:
     return [str(day.day), str(day.month), str(day.year)]
-
