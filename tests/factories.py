@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 
 from tests.conftest import PASSWORD
 from tracker.admin import services as admin
+from tracker.api import services as api_tokens
 from tracker.extensions import db
 from tracker.meetings import groups as meeting_groups
 from tracker.meetings import services
@@ -73,6 +74,18 @@ def member(create_user, add_member, authority) -> Callable[..., User]:
         user = create_user(**kwargs)
         add_member(user, authority, role)
         return user
+
+    return make
+
+
+@pytest.fixture
+def token_for(app) -> Callable[..., str]:
+    """`token_for(user)`: a new personal API token's secret, as the account page makes it."""
+
+    def make(user: User, name: str = "Power BI") -> str:
+        secret = api_tokens.create_token(user, name)
+        db.session.commit()
+        return secret
 
     return make
 

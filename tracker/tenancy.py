@@ -37,16 +37,23 @@ def _take_slug(_endpoint: str | None, values: dict[str, Any] | None) -> None:
 def _load_authority():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    row = db.session.execute(
-        select(Authority, Membership, Programme)
-        .join(Membership, Membership.authority_id == Authority.id)
-        .join(Programme, Programme.authority_id == Authority.id)
-        .where(Authority.slug == g.authority_slug, Membership.user_id == current_user.id)
-    ).first()
+    row = member_of(g.authority_slug, current_user.id)
     if row is None:
         abort(404)
     g.authority, g.membership, g.programme = row
     return None
+
+
+def member_of(slug: str, user_id: int) -> tuple[Authority, Membership, Programme] | None:
+    """The authority with this slug, the person's membership of it and its programme, in one
+    query; None when there is no such authority or the person is not a member of it."""
+    row = db.session.execute(
+        select(Authority, Membership, Programme)
+        .join(Membership, Membership.authority_id == Authority.id)
+        .join(Programme, Programme.authority_id == Authority.id)
+        .where(Authority.slug == slug, Membership.user_id == user_id)
+    ).first()
+    return None if row is None else tuple(row)
 
 
 def add_authority_slug(endpoint: str, values: dict[str, Any]) -> None:

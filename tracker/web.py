@@ -107,6 +107,8 @@ def init_app(app: Flask) -> None:
     def end_stale_sessions():
         if request.endpoint == "static" or not current_user.is_authenticated:
             return None
+        if request.blueprint == "api":  # the read API takes tokens: a session plays no part
+            return None
         if _session_expired():
             logout_user()
             session.clear()

@@ -19,6 +19,7 @@ from tracker.models.actions import (
     MilestoneStatus,
     Workstream,
 )
+from tracker.models.api import ApiToken
 from tracker.models.audit import AuditEvent
 from tracker.models.meetings import (
     LEARNING_SET_KINDS,
@@ -127,6 +128,7 @@ __all__ = [
     "MIN_PASSWORD_LENGTH",
     "ROLE_LABELS",
     "AuditEvent",
+    "ApiToken",
     "Authority",
     "ChecklistTask",
     "Membership",
