@@ -366,11 +366,12 @@ def page_options() -> tuple:
 def calendar_actions(user: User, programmes: dict) -> Iterable[calendar.FeedEvent]:
     """The person's own open actions with a due date, for their calendar feed."""
     rows = db.session.execute(
-        select(Action).where(
+        select(Action.id, Action.programme_id, Action.title, Action.due_date, Action.status)
+        .where(
             Action.owner_id == user.id, Action.programme_id.in_(programmes),
-            Action.due_date.is_not(None),
+            Action.due_date.is_not(None), Action.due_date <= calendar.horizon(),
             Action.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]))
-    ).scalars()
+    )
     for a in rows:
         authority = programmes[a.programme_id]
         yield calendar.FeedEvent(

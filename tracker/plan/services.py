@@ -257,9 +257,11 @@ def timeline(programme_id: int, today: date | None = None,
 def calendar_milestones(user: User, programmes: dict) -> Iterable[calendar.FeedEvent]:
     """Planned milestones of every authority the person belongs to, for their calendar feed."""
     rows = db.session.execute(
-        select(Milestone).where(Milestone.programme_id.in_(programmes),
-                                Milestone.status == MilestoneStatus.PLANNED)
-    ).scalars()
+        select(Milestone.id, Milestone.programme_id, Milestone.title, Milestone.target_date)
+        .where(Milestone.programme_id.in_(programmes),
+               Milestone.status == MilestoneStatus.PLANNED,
+               Milestone.target_date <= calendar.horizon())
+    )
     for m in rows:
         authority = programmes[m.programme_id]
         yield calendar.FeedEvent(
