@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 
 from tracker import clock, imports
@@ -91,10 +101,11 @@ def export():
     members = programme_members()
     workstreams, milestones = _plan_rows()
     form = _filter_form(members, workstreams, milestones)
-    rows = db.session.execute(_action_filter(form).select(g.programme.id, current_user)).scalars()
+    rows = db.session.execute(
+        services.export_select(_action_filter(form), g.programme.id, current_user))
     filename = f"{g.authority.slug}-actions-{clock.today().isoformat()}.csv"
     return Response(
-        services.export_csv(rows.unique()), mimetype="text/csv",
+        stream_with_context(services.export_csv(rows)), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
