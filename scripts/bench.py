@@ -25,8 +25,8 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, datetime, timedelta
 from datetime import time as clock_time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -464,7 +464,7 @@ def profile(url: str, page_name: str, repeat: int) -> None:
         client.get(path)
     profiler.disable()
     print(f"{name}: {path}, {repeat} requests")
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+    pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(35)
 
 
 # -- the whole run -------------------------------------------------------------------------------
@@ -482,6 +482,8 @@ def main() -> None:
     parser.add_argument("--skip", action="append", default=[],
                         choices=["latency", "throughput", "send-due"])
     parser.add_argument("--profile", metavar="PAGE", help="profile one page in-process instead")
+    parser.add_argument("--pages", help="only the pages whose names contain this (and the bare "
+                                            "endpoint)")
     parser.add_argument("--port", type=int, default=8719)
     args = parser.parse_args()
 
@@ -510,7 +512,9 @@ def main() -> None:
         try:
             cookies = {"lead": sign_in(args.port, ids["lead"][0]),
                        "consultant": sign_in(args.port, ids["consultant"][0])}
-            results = latency(args.port, cookies, pages(ids), args.rounds)
+            chosen = [p for p in pages(ids) if p[2] == "/bench/bare"
+                      or (args.pages or "").lower() in p[0].lower()]
+            results = latency(args.port, cookies, chosen, args.rounds)
         finally:
             server.stop()
         bare50 = statistics.median(results["bare endpoint (one query)"][2])
