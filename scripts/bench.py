@@ -20,6 +20,7 @@ import http.client
 import os
 import random
 import re
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -544,9 +545,14 @@ def main() -> None:
         authorities = max(1, args.send_due_actions // 2000)
         path = folder / f"send-due-{authorities}x2000-seed{args.seed}.db"
         due_url = f"sqlite:///{path}"
-        path.unlink(missing_ok=True)  # the pass changes the data: a fresh copy each run
-        print(f"\nBuilding {authorities * 2000} actions, 10% due or overdue, for send-due")
-        build(due_url, authorities, 2000, args.seed, due_share=.1, history=False)
+        if path.exists():
+            # The pass writes only the outbox (and when jobs ran): empty them for a fresh pass.
+            with sqlite3.connect(path) as connection:
+                connection.execute("DELETE FROM outbox_message")
+                connection.execute("DELETE FROM job_run")
+        else:
+            print(f"\nBuilding {authorities * 2000} actions, 10% due or overdue, for send-due")
+            build(due_url, authorities, 2000, args.seed, due_share=.1, history=False)
         seconds, megabytes, received = send_due(due_url, args.port + 1)
         print(f"\nsend-due over {authorities * 2000} actions: {seconds:.1f} s, "
               f"peak memory {megabytes:.0f} MB, {received} messages delivered to the sink")

@@ -66,3 +66,23 @@ def test_the_csv_is_the_same_whatever_the_chunk_size(programme, member):
 
     assert text(2) == text(500)
     assert text(2).count("Action ") == 7
+
+
+def test_reminders_are_queued_a_batch_at_a_time_each_once(programme, member):
+    from sqlalchemy import func, select
+
+    from tracker.models import OutboxMessage
+    from tracker.notifications import jobs
+
+    owners = [member(Role.STEERING) for _ in range(2)]
+    for i in range(5):
+        services.create_action(programme, title=f"Due {i}", actor=None, owner=owners[i % 2],
+                               due_date=TODAY - timedelta(days=i))
+    services.create_action(programme, title="Far off", actor=None, owner=owners[0],
+                           due_date=TODAY + timedelta(days=60))
+    db.session.commit()
+    assert jobs.queue_reminders(TODAY, batch=2) == 5
+    assert jobs.queue_reminders(TODAY, batch=2) == 0
+    keys = db.session.execute(select(OutboxMessage.key)).scalars().all()
+    assert len(keys) == len(set(keys)) == 5
+    assert db.session.execute(select(func.count()).select_from(OutboxMessage)).scalar() == 5
