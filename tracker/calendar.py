@@ -106,7 +106,10 @@ def build(user: User) -> bytes:
             # One odd stored value (a date at the end of time, say) must not break the feed.
             log.exception("calendar event %s left out of %s's feed", item.uid, user.id)
     lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines).encode()
+    lines.append("")  # the last line ends with CRLF too
+    # Most lines are short ASCII: only the others go through fold().
+    return "\r\n".join(line if len(line) <= 75 and line.isascii() else fold(line)
+                        for line in lines).encode()
 
 
 def etag(body: bytes) -> str:

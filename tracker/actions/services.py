@@ -54,6 +54,13 @@ def action_rag(action: Action, today: date | None = None) -> RagStatus | None:
                today=today)
 
 
+def row_rag(row, today: date | None = None) -> RagStatus | None:
+    """action_rag for a row of an action's due_date, status, owner_id and owner_name columns:
+    lists and exports judge thousands of actions without loading each one."""
+    return rag(row.due_date, has_owner=row.owner_id is not None or bool(row.owner_name),
+               finished=row.status.finished, today=today)
+
+
 def rag_column(today: date | None = None):
     """Action RAG as a SQL expression, for filtering and counting in the database."""
     owner_present = or_(Action.owner_id.is_not(None), Action.owner_name != "")
@@ -207,8 +214,12 @@ class ActionFilter:
         return (
             select(Action)
             .options(joinedload(Action.owner), joinedload(Action.workstream),
-                     joinedload(Action.milestone), joinedload(Action.checklist_task),
-                     joinedload(Action.meeting))
+                     joinedload(Action.milestone),
+                     # What the source label needs: not a task's guidance and subpoints.
+                     joinedload(Action.checklist_task).load_only(
+                         ChecklistTask.phase, ChecklistTask.number, ChecklistTask.is_local),
+                     joinedload(Action.meeting).load_only(
+                         Meeting.name, Meeting.kind, Meeting.number, Meeting.day))
             .where(*self.conditions(programme_id, me, today))
             .order_by(*SORTS.get(self.sort, SORTS["due"]))
         )
@@ -323,8 +334,7 @@ def export_csv(rows: Iterable, today: date | None = None, *, chunk: int = 500) -
     writer = imports.csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for number, a in enumerate(rows, start=1):
-        status = rag(a.due_date, has_owner=a.owner_id is not None or bool(a.owner_name),
-                     finished=a.status.finished, today=today)
+        status = row_rag(a, today)
         # The same words as ChecklistTask.label and Meeting.title.
         task = a.task_phase is not None and (
             a.task_phase, f"Local task {a.task_number}" if a.task_local else f"Task {a.task_number}")
