@@ -81,10 +81,8 @@ def log():
     workstreams, milestones = _plan_rows()
     form = _filter_form(members, workstreams, milestones)
     action_filter = _action_filter(form)
-    page = db.paginate(
-        action_filter.select(g.programme.id, current_user),
-        page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False,
-    )
+    page = services.log_page(action_filter, g.programme.id, current_user,
+                             page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
     bulk = forms.BulkForm()
     bulk.owner.choices = member_choices(action_owners(members), "Choose a person")
     args = request.args.to_dict(flat=False)

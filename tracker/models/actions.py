@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import clock
@@ -157,6 +157,10 @@ class Action(ProgrammeOwned, db.Model):
     @property
     def has_owner(self) -> bool:
         return self.owner_id is not None or bool(self.owner_name)
+
+
+# The action log sorted by title, within one programme (the sort is case-blind).
+Index("ix_action_programme_title", Action.programme_id, func.lower(Action.title))
 
 
 class ActionNote(db.Model):
