@@ -86,3 +86,20 @@ def test_reminders_are_queued_a_batch_at_a_time_each_once(programme, member):
     keys = db.session.execute(select(OutboxMessage.key)).scalars().all()
     assert len(keys) == len(set(keys)) == 5
     assert db.session.execute(select(func.count()).select_from(OutboxMessage)).scalar() == 5
+
+
+def test_the_bench_endpoint_is_there_only_when_bench_is_on(client, app):
+    assert not app.config["BENCH"]
+    assert client.get("/bench/bare").status_code == 404
+
+
+def test_bench_is_refused_in_production(monkeypatch, tmp_path):
+    from tracker import config
+
+    monkeypatch.setenv("HOMEWARD_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("HOMEWARD_BENCH", "1")
+    with pytest.raises(config.ConfigError, match="HOMEWARD_BENCH"):
+        config.from_environment(tmp_path)
+    monkeypatch.setenv("HOMEWARD_ENV", "development")
+    assert config.from_environment(tmp_path)["BENCH"] is True

@@ -115,6 +115,6 @@ def from_environment(instance_path: Path) -> dict:
         "DIGEST_DAY": os.environ.get("DIGEST_DAY", "mon").strip().lower()[:3],
         "DIGEST_TIME": os.environ.get("DIGEST_TIME", "07:30"),
         # The benchmark's bare endpoint and query-count header (tracker/bench.py); refused in
-        # production below.
+        # production.
         "BENCH": _flag("HOMEWARD_BENCH") and _not_in_production(production),
     }
