@@ -229,7 +229,8 @@ def log_page(action_filter: ActionFilter, programme_id: int, me: User, *, page: 
              per_page: int, today: date | None = None):
     """One page of the action log. The page's ids first, from the indexes alone, then only those
     actions with what their rows show: a deep page never joins and sorts thousands of whole
-    rows (24 ms to under 1 ms for a page of a 2,000-action log on SQLite)."""
+    rows (on SQLite, the ids of a page of a 2,000-action log take under a millisecond from the
+    index where the whole-row query took 24 ms)."""
     pagination = db.paginate(
         select(Action.id).where(*action_filter.conditions(programme_id, me, today))
         .order_by(*SORTS.get(action_filter.sort, SORTS["due"])),
@@ -352,15 +353,15 @@ def export_csv(rows: Iterable, today: date | None = None, *, chunk: int = 500) -
     for number, a in enumerate(rows, start=1):
         status = row_rag(a, today)
         # The same words as ChecklistTask.label and Meeting.title.
-        task = a.task_phase is not None and (
+        task = None if a.task_phase is None else (
             a.task_phase, f"Local task {a.task_number}" if a.task_local else f"Task {a.task_number}")
-        meeting = a.meeting_day is not None and (
+        meeting = None if a.meeting_day is None else (
             a.meeting_name or a.meeting_kind.title(a.meeting_number), a.meeting_day)
         writer.writerow([
             a.id, a.title, a.owner_account_name or a.owner_name, a.owner_email or "",
             a.due_date.isoformat() if a.due_date else "", a.status.value,
             status.colour.value if status else "", a.workstream or "", a.milestone or "",
-            _source_words(task or None, meeting or None, a.feedback_id, a.postcard_item_id),
+            _source_words(task, meeting, a.feedback_id, a.postcard_item_id),
             a.details, a.created_at.isoformat(timespec="minutes"),
             a.completed_at.isoformat(timespec="minutes") if a.completed_at else "",
         ])
