@@ -9,7 +9,7 @@ STAMP  := .make
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: setup run serve test lint prereqs clean
+.PHONY: setup run serve test lint prereqs clean bench
 
 setup: $(STAMP)/python static/build/app.css
 
@@ -55,6 +55,12 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check tracker tests
+
+# The benchmark (scripts/bench.py): e.g. `make bench BENCH_ARGS="--authorities 10"`.
+BENCH_ARGS ?=
+
+bench: setup
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(STAMP) $(VENV) node_modules static/build

@@ -29,6 +29,11 @@ def _check(url: str) -> None:
         db.engine.dispose()
 
 
+# SQLite's reflection cannot read the action log's expression index (lower(title)); the
+# migration creates it and autogenerate leaves such indexes alone.
+@pytest.mark.filterwarnings(
+    "ignore:Skipped unsupported reflection of expression-based index:sqlalchemy.exc.SAWarning")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
 def test_migrations_build_an_empty_sqlite_database(tmp_path):
     _check(f"sqlite:///{tmp_path / 'empty.db'}")
 

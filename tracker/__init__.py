@@ -52,6 +52,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     web.init_app(app)
     cli.init_app(app)
+    if app.config.get("BENCH"):
+        from tracker import bench
+
+        bench.init_app(app)
     return app
 
 

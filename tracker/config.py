@@ -58,6 +58,12 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+def _not_in_production(production: bool) -> bool:
+    if production:
+        raise ConfigError("HOMEWARD_BENCH is for the benchmark only; unset it in production.")
+    return True
+
+
 def from_environment(instance_path: Path) -> dict:
     production = os.environ.get("HOMEWARD_ENV", "development").lower() == "production"
     return {
@@ -108,4 +114,7 @@ def from_environment(instance_path: Path) -> dict:
         "REMINDER_TIME": os.environ.get("REMINDER_TIME", "07:00"),
         "DIGEST_DAY": os.environ.get("DIGEST_DAY", "mon").strip().lower()[:3],
         "DIGEST_TIME": os.environ.get("DIGEST_TIME", "07:30"),
+        # The benchmark's bare endpoint and query-count header (tracker/bench.py); refused in
+        # production.
+        "BENCH": _flag("HOMEWARD_BENCH") and _not_in_production(production),
     }

@@ -24,6 +24,14 @@ def external_url(endpoint: str, **values) -> str:
     return _adapter().build(endpoint, values, force_external=True)
 
 
+def external_urls():
+    """One builder of absolute addresses for many links (a calendar feed's events): binding
+    the URL map once rather than for each link."""
+    adapter = _adapter()
+    return lambda link: link._with_anchor(
+        adapter.build(link.endpoint, dict(link.args), force_external=True))
+
+
 @dataclass(frozen=True)
 class Link:
     endpoint: str

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 
 from tracker import clock, imports
@@ -71,10 +81,8 @@ def log():
     workstreams, milestones = _plan_rows()
     form = _filter_form(members, workstreams, milestones)
     action_filter = _action_filter(form)
-    page = db.paginate(
-        action_filter.select(g.programme.id, current_user),
-        page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False,
-    )
+    page = services.log_page(action_filter, g.programme.id, current_user,
+                             page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
     bulk = forms.BulkForm()
     bulk.owner.choices = member_choices(action_owners(members), "Choose a person")
     args = request.args.to_dict(flat=False)
@@ -91,10 +99,11 @@ def export():
     members = programme_members()
     workstreams, milestones = _plan_rows()
     form = _filter_form(members, workstreams, milestones)
-    rows = db.session.execute(_action_filter(form).select(g.programme.id, current_user)).scalars()
+    rows = db.session.execute(
+        services.export_select(_action_filter(form), g.programme.id, current_user))
     filename = f"{g.authority.slug}-actions-{clock.today().isoformat()}.csv"
     return Response(
-        services.export_csv(rows.unique()), mimetype="text/csv",
+        stream_with_context(services.export_csv(rows)), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

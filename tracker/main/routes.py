@@ -51,9 +51,13 @@ def calendar_feed(token: str):
     user = calendar.user_for_token(token)
     if user is None:
         abort(404)
-    return Response(calendar.build(user), mimetype="text/calendar",
-                    headers={"Content-Disposition": 'inline; filename="homeward.ics"',
-                             "Cache-Control": "private, max-age=900"})
+    body = calendar.build(user)
+    response = Response(body, mimetype="text/calendar",
+                        headers={"Content-Disposition": 'inline; filename="homeward.ics"',
+                                 "Cache-Control": "private, max-age=900"})
+    # Calendar programs poll: an unchanged feed is answered 304 without sending it again.
+    response.set_etag(calendar.etag(body))
+    return response.make_conditional(request)
 
 
 @bp.get("/sources")

@@ -95,6 +95,7 @@ def calendar_meetings(user: User, programmes: dict) -> Iterable[calendar.FeedEve
         select(Meeting).where(
             Meeting.programme_id.in_(programmes), Meeting.status != MeetingStatus.CANCELLED,
             Meeting.day >= clock.today() - timedelta(days=FEED_PAST_DAYS),
+            Meeting.day <= calendar.horizon(),
             or_(Meeting.id.in_(invited), Meeting.programme_id.in_(facilitating)))
     ).scalars()
     for meeting in rows:

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import clock
@@ -79,6 +79,7 @@ class Workstream(ProgrammeOwned, db.Model):
 
 class Milestone(ProgrammeOwned, db.Model):
     __tablename__ = "milestone"
+    __table_args__ = (Index("ix_milestone_programme_target", "programme_id", "target_date"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -100,6 +101,14 @@ class Action(ProgrammeOwned, db.Model):
     """Something someone has agreed to do, by a date."""
 
     __tablename__ = "action"
+    __table_args__ = (
+        # The action log's default filter (open work) and sorts, within one programme; a
+        # person's open actions (calendar feed, "mine").
+        Index("ix_action_programme_status_due", "programme_id", "status", "due_date"),
+        Index("ix_action_programme_updated", "programme_id", "updated_at"),
+        Index("ix_action_programme_created", "programme_id", "created_at"),
+        Index("ix_action_owner_status_due", "owner_id", "status", "due_date"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -148,6 +157,10 @@ class Action(ProgrammeOwned, db.Model):
     @property
     def has_owner(self) -> bool:
         return self.owner_id is not None or bool(self.owner_name)
+
+
+# The action log sorted by title, within one programme (the sort is case-blind).
+Index("ix_action_programme_title", Action.programme_id, func.lower(Action.title))
 
 
 class ActionNote(db.Model):

@@ -14,7 +14,9 @@ from tracker.models.accounts import User
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_entity", "entity_type", "entity_id"),)
+    __table_args__ = (Index("ix_audit_event_entity", "entity_type", "entity_id"),
+                      # A programme's recent activity, newest first.
+                      Index("ix_audit_event_programme_at", "programme_id", "at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id"), index=True)

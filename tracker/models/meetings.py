@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -208,6 +209,7 @@ class MeetingSeries(ProgrammeOwned, db.Model):
 
 class Meeting(ProgrammeOwned, db.Model):
     __tablename__ = "meeting"
+    __table_args__ = (Index("ix_meeting_programme_day", "programme_id", "day"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id"), index=True)

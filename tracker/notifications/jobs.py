@@ -51,20 +51,36 @@ def reminder_window(due: date, today: date, days_before: int) -> tuple[str, str]
     return None
 
 
-def queue_reminders(today: date | None = None) -> int:
-    """Queue every reminder due today; returns how many were new."""
+REMINDER_BATCH = 1000
+
+
+def queue_reminders(today: date | None = None, batch: int = REMINDER_BATCH) -> int:
+    """Queue every reminder due today; returns how many were new. Actions are read a batch at
+    a time (by id), each batch queued and committed before the next is read, so memory stays
+    bounded however many actions are due across the country."""
     today = today or clock.today()
-    rows = db.session.execute(
-        select(Action, User, Authority)
-        .join(User, Action.owner_id == User.id)
-        .join(Programme, Action.programme_id == Programme.id)
-        .join(Authority, Programme.authority_id == Authority.id)
-        .join(Membership, (Membership.user_id == User.id)
-              & (Membership.authority_id == Authority.id))
-        .where(Action.status.in_(OPEN), Action.due_date.is_not(None),
-               Action.due_date <= today + timedelta(days=MAX_DAYS_BEFORE),
-               User.active.is_(True), User.email_reminders.is_(True))
-    ).all()
+    new, after = 0, 0
+    while True:
+        rows = db.session.execute(
+            select(Action, User, Authority)
+            .join(User, Action.owner_id == User.id)
+            .join(Programme, Action.programme_id == Programme.id)
+            .join(Authority, Programme.authority_id == Authority.id)
+            .join(Membership, (Membership.user_id == User.id)
+                  & (Membership.authority_id == Authority.id))
+            .where(Action.status.in_(OPEN), Action.due_date.is_not(None),
+                   Action.due_date <= today + timedelta(days=MAX_DAYS_BEFORE),
+                   User.active.is_(True), User.email_reminders.is_(True), Action.id > after)
+            .order_by(Action.id).limit(batch)
+        ).all()
+        if not rows:
+            return new
+        after = rows[-1][0].id
+        # queue() commits; the session holds rows weakly, so each batch's rows go with it.
+        new += queue(_reminder_drafts(rows, today))
+
+
+def _reminder_drafts(rows, today: date) -> list[Draft]:
     drafts = []
     for action, user, authority in rows:
         window = reminder_window(action.due_date, today, user.reminder_days_before)
@@ -77,7 +93,7 @@ def queue_reminders(today: date | None = None) -> int:
             template=f"reminder_{kind}", link=link,
             context={"action": action, "authority": authority, "today": today,
                      "days": abs((action.due_date - today).days)}))
-    return queue(drafts)
+    return drafts
 
 
 # -- the weekly digest ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import audit, calendar, clock
-from tracker.actions.services import action_rag
+from tracker.actions.services import row_rag
 from tracker.extensions import db
 from tracker.links import Link
 from tracker.models import (
@@ -90,11 +90,14 @@ def milestone_views(milestones: list[Milestone], today: date | None = None) -> l
     actions linked to it; one query for all the actions, whatever the number of milestones."""
     today = today or clock.today()
     ids = [m.id for m in milestones]
-    actions: dict[int, list[Action]] = defaultdict(list)
+    actions: dict[int, list] = defaultdict(list)
     if ids:
+        # Only the columns the RAG and progress need: a milestone can gather hundreds of actions.
         for action in db.session.execute(
-            select(Action).where(Action.milestone_id.in_(ids), Action.status != ActionStatus.DROPPED)
-        ).scalars():
+            select(Action.milestone_id, Action.due_date, Action.status, Action.owner_id,
+                   Action.owner_name)
+            .where(Action.milestone_id.in_(ids), Action.status != ActionStatus.DROPPED)
+        ):
             actions[action.milestone_id].append(action)
     views = []
     for m in milestones:
@@ -102,7 +105,7 @@ def milestone_views(milestones: list[Milestone], today: date | None = None) -> l
         own = rag(m.target_date, has_owner=None, finished=m.status != MilestoneStatus.PLANNED,
                   today=today)
         views.append(MilestoneView(
-            m, combine(own, [action_rag(a, today) for a in linked], "action"),
+            m, combine(own, [row_rag(a, today) for a in linked], "action"),
             sum(1 for a in linked if a.status == ActionStatus.DONE), len(linked)))
     return views
 
@@ -257,9 +260,11 @@ def timeline(programme_id: int, today: date | None = None,
 def calendar_milestones(user: User, programmes: dict) -> Iterable[calendar.FeedEvent]:
     """Planned milestones of every authority the person belongs to, for their calendar feed."""
     rows = db.session.execute(
-        select(Milestone).where(Milestone.programme_id.in_(programmes),
-                                Milestone.status == MilestoneStatus.PLANNED)
-    ).scalars()
+        select(Milestone.id, Milestone.programme_id, Milestone.title, Milestone.target_date)
+        .where(Milestone.programme_id.in_(programmes),
+               Milestone.status == MilestoneStatus.PLANNED,
+               Milestone.target_date <= calendar.horizon())
+    )
     for m in rows:
         authority = programmes[m.programme_id]
         yield calendar.FeedEvent(
