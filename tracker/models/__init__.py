@@ -37,6 +37,20 @@ from tracker.models.meetings import (
     OutcomeKind,
     SheetQuestion,
 )
+from tracker.models.framework import (
+    Adaptation,
+    AdaptationLevel,
+    AdaptationNature,
+    FidelityLevel,
+    FidelityRating,
+    FrameworkTeam,
+    KeepsIntent,
+    StaffMember,
+    StaffRole,
+    TrainingAttendance,
+    TrainingEvent,
+    TrainingKind,
+)
 from tracker.models.notifications import JobRun, OutboxMessage
 from tracker.models.outcomes import CostScenario, FinancialQuarter, OutcomeQuarter
 from tracker.models.postcards import (
@@ -137,4 +151,16 @@ __all__ = [
     "TaskStatus",
     "User",
     "normalise_email",
+    "Adaptation",
+    "AdaptationLevel",
+    "AdaptationNature",
+    "FidelityLevel",
+    "FidelityRating",
+    "FrameworkTeam",
+    "KeepsIntent",
+    "StaffMember",
+    "StaffRole",
+    "TrainingAttendance",
+    "TrainingEvent",
+    "TrainingKind",
 ]
