@@ -224,6 +224,24 @@ def parse(text: str, filename: str) -> Content:
     )
 
 
+def check_links(data: Content, template) -> None:
+    """Every page's `used_by_tasks` names a task of the Checklist `template`, and every
+    `used_by_meetings` a meeting kind."""
+    from tracker.models import MeetingKind
+
+    tasks = {f"{phase.number}.{task.number}" for phase in template.phases for task in phase.tasks}
+    kinds = {kind.value for kind in MeetingKind}
+    for page in data.pages.values():
+        for ref in page.used_by_tasks:
+            if ref not in tasks:
+                raise ChecklistError(f"{CONTENT_FILE}: page {page.key}: used_by_tasks names "
+                                     f"{ref}, which is no task of the Checklist")
+        for kind in page.used_by_meetings:
+            if kind not in kinds:
+                raise ChecklistError(f"{CONTENT_FILE}: page {page.key}: used_by_meetings names "
+                                     f"{kind}: use one of {', '.join(sorted(kinds))}")
+
+
 def _is_task_ref(ref: str) -> bool:
     phase, _, number = ref.partition(".")
     return phase.isdigit() and number.isdigit()

@@ -20,6 +20,20 @@ from tracker.models.actions import (
     Workstream,
 )
 from tracker.models.audit import AuditEvent
+from tracker.models.framework import (
+    Adaptation,
+    AdaptationLevel,
+    AdaptationNature,
+    FidelityLevel,
+    FidelityRating,
+    FrameworkTeam,
+    KeepsIntent,
+    StaffMember,
+    StaffRole,
+    TrainingAttendance,
+    TrainingEvent,
+    TrainingKind,
+)
 from tracker.models.meetings import (
     LEARNING_SET_KINDS,
     ActionSheet,
@@ -36,20 +50,6 @@ from tracker.models.meetings import (
     MeetingStatus,
     OutcomeKind,
     SheetQuestion,
-)
-from tracker.models.framework import (
-    Adaptation,
-    AdaptationLevel,
-    AdaptationNature,
-    FidelityLevel,
-    FidelityRating,
-    FrameworkTeam,
-    KeepsIntent,
-    StaffMember,
-    StaffRole,
-    TrainingAttendance,
-    TrainingEvent,
-    TrainingKind,
 )
 from tracker.models.notifications import JobRun, OutboxMessage
 from tracker.models.outcomes import CostScenario, FinancialQuarter, OutcomeQuarter
