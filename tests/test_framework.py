@@ -234,7 +234,7 @@ def test_champion_records_only_their_own_teams_fidelity_and_attendance(
     page = client.get(f"{BASE}/training/{event.id}").get_data(as_text=True)
     assert "Mine person 0" in page and "Theirs person 0" not in page
     ids = [str(s.id) for s in mine.staff + theirs.staff]
-    assert client.post(f"{BASE}/training/{event.id}", data={"present": ids}).status_code == 302
+    assert client.post(f"{BASE}/training/{event.id}/attendance", data={"present": ids}).status_code == 302
     db.session.refresh(event)
     assert {a.staff.team_id for a in event.attendances} == {mine.id}
     assert client.get(f"{BASE}/teams/new").status_code == 403

@@ -11,6 +11,7 @@ from tracker.actions import services as actions
 from tracker.costs import calculator as cost_calculator
 from tracker.costs import services as costs
 from tracker.extensions import db
+from tracker.framework import services as framework
 from tracker.meetings import groups as meeting_groups
 from tracker.meetings import planner
 from tracker.meetings import series as meeting_series
@@ -31,6 +32,7 @@ from tracker.models import (
     Role,
     StakeholderGroup,
     StakeholderType,
+    TrainingKind,
 )
 from tracker.outcomes import services as outcomes
 from tracker.plan import services as plan
@@ -91,6 +93,9 @@ def _ids_for(authority):
     postcard_item = postcards.add_item(postcard, kind=ItemKind.REQUEST, text="Who signs off?",
                                        actor=None)
     postcards.send(postcard, None)
+    team = framework.create_team(programme, None, name=f"LAC {authority.slug}")
+    training_event = framework.create_event(programme, None, kind=TrainingKind.TEAM_BRIEFING,
+                                            title="Team briefing", held_on=date(2026, 1, 5))
     db.session.commit()
     return {
         "authority_slug": authority.slug,
@@ -116,6 +121,8 @@ def _ids_for(authority):
         "scenario_id": scenario.id,
         "postcard_id": postcard.id,
         "postcard_item_id": postcard_item.id,
+        "team_id": team.id,
+        "event_id": training_event.id,
     }
 
 

@@ -245,28 +245,39 @@ def new_event():
     return render_template("framework/event_form.html", form=form), page_status(form)
 
 
-@bp.route("/training/<int:event_id>", methods=["GET", "POST"])
-def event(event_id: int):
+def _event_and_editable(event_id: int):
     event = get_in_programme_or_404(
         TrainingEvent, event_id,
         selectinload(TrainingEvent.attendances).joinedload(TrainingAttendance.staff))
     recordable = services.recordable_team_ids(g.programme, g.membership)
     may_record = can(Permission.RECORD_TRAINING) and (recordable is None or bool(recordable))
-    if request.method == "POST" and not may_record:
-        abort(403)
     editable = _staff(recordable) if may_record else []
     form = forms.AttendanceForm(data={"present": [str(a.staff_id) for a in event.attendances]})
     form.present.choices = choices([(s.id, f"{s.name} ({s.team.name})") for s in editable])
-    if may_record and form.validate_on_submit():
+    return event, editable, form, may_record
+
+
+@bp.get("/training/<int:event_id>")
+def event(event_id: int):
+    event, _editable, form, may_record = _event_and_editable(event_id)
+    return render_template("framework/event.html", event=event, form=form,
+                           may_record=may_record)
+
+
+@bp.post("/training/<int:event_id>/attendance")
+@requires(Permission.RECORD_TRAINING)
+def attendance(event_id: int):
+    event, editable, form, may_record = _event_and_editable(event_id)
+    if not may_record:
+        abort(403)  # a champion whose register entry names no team
+    if form.validate_on_submit():
         chosen = set(form.present.data or [])
         added, removed = services.set_attendance(
             event, [s for s in editable if str(s.id) in chosen], editable, current_user)
         db.session.commit()
         flash(f"Attendance saved: {added} added, {removed} removed." if added or removed
               else "No changes to save.", "success")
-        return redirect(url_for(".event", event_id=event.id))
-    return render_template("framework/event.html", event=event, form=form,
-                           may_record=may_record)
+    return redirect(url_for(".event", event_id=event.id))
 
 
 # -- fidelity -------------------------------------------------------------------------------------
