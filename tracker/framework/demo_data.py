@@ -56,22 +56,25 @@ def load(programme: Programme, people: dict[str, User], today: date) -> None:
     aisha = services.add_staff(care, lead, name=champion.name, email=champion.email,
                                role=M, is_champion=True, added_on=start)
     db.session.flush()
+    staff = {s.name: s for team in teams for s in team.staff}
+    ben, chloe, dan = staff["Ben Carter"], staff["Chloe Patel"], staff["Dan Hughes"]
+    gail, hamid, isla = staff["Gail Stone"], staff["Hamid Khan"], staff["Isla Reid"]
     briefing = services.create_event(programme, lead, kind=TrainingKind.FULL_DAY_BRIEFING,
                                      title="Full-day practice briefing",
                                      held_on=start + timedelta(days=30),
                                      trainer_name="NSPCC consultant")
-    services.set_attendance(briefing, [aisha, *care.staff[:3], adolescent.staff[0]],
+    services.set_attendance(briefing, [aisha, ben, chloe, dan, gail],
                             [aisha, *care.staff, *adolescent.staff], lead)
     cascade = services.create_event(programme, lead, kind=TrainingKind.TRAIN_THE_TRAINER,
                                     title="Train the trainer: team briefings",
                                     held_on=start + timedelta(days=60), trainer=aisha)
-    services.set_attendance(cascade, [adolescent.staff[0]], adolescent.staff, lead)
+    services.set_attendance(cascade, [gail], adolescent.staff, lead)
     team_briefing = services.create_event(programme, champion,
                                           kind=TrainingKind.TEAM_BRIEFING,
                                           title="Adolescent Support team briefing",
                                           held_on=start + timedelta(days=90),
-                                          trainer=adolescent.staff[0])
-    services.set_attendance(team_briefing, adolescent.staff[1:3], adolescent.staff, lead)
+                                          trainer=gail)
+    services.set_attendance(team_briefing, [hamid, isla], adolescent.staff, lead)
     practice_set = db.session.execute(
         select(Meeting).where(Meeting.programme_id == programme.id,
                               Meeting.kind == MeetingKind.PRACTICE_SET, Meeting.day <= today)
@@ -80,7 +83,7 @@ def load(programme: Programme, people: dict[str, User], today: date) -> None:
         learning_set = services.create_event(programme, lead, kind=TrainingKind.LEARNING_SET,
                                              title=practice_set.title, held_on=practice_set.day,
                                              meeting=practice_set)
-        services.set_attendance(learning_set, [aisha, care.staff[0]], care.staff, lead)
+        services.set_attendance(learning_set, [aisha, ben], care.staff, lead)
     # A new starter since the team's last briefing, not yet briefed.
     services.add_staff(adolescent, lead, name="Mo Farah-Jones", email="mo.farah-jones@demo.example.org",
                        role=P, added_on=today - timedelta(days=7))
