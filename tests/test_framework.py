@@ -400,3 +400,63 @@ def test_portfolio_shows_the_framework_column(client, signed_in, programme):
     db.session.commit()
     page = client.get("/portfolio").get_data(as_text=True)
     assert "Framework coverage" in page and "0% trained" in page
+
+
+# -- more rules -------------------------------------------------------------------------------------
+
+def test_editing_a_team_is_audited_and_refuses_a_stale_save(client, signed_in, programme):
+    signed_in(Role.LEAD)
+    team = _team(programme, name="LAC")
+    _team(programme, name="Edge of care")
+    db.session.commit()
+    url = f"{BASE}/teams/{team.id}/edit"
+    data = {"name": "LAC", "service_area": "", "practitioners": "9", "managers": "2"}
+    taken = client.post(url, data={**data, "name": "edge of care", "version": team.version})
+    assert form_errors(taken.get_data(as_text=True)) == ["There is already a team called edge of care"]
+    assert client.post(url, data={**data, "version": team.version}).status_code == 302
+    stale = client.post(url, data={**data, "practitioners": "1", "version": 1})
+    assert stale.status_code == 409
+    assert "Someone else changed this team" in stale.get_data(as_text=True)
+    db.session.refresh(team)
+    assert team.practitioners == 9
+
+
+def test_a_practice_sets_page_links_to_the_reference_its_agenda_uses(client, signed_in,
+                                                                     programme):
+    from tracker.meetings import services as meetings
+    from tracker.models import MeetingKind
+
+    signed_in(Role.OBSERVER)
+    practice_set = meetings.create_meeting(programme, kind=MeetingKind.PRACTICE_SET, number=1,
+                                           day=DAY, actor=None)
+    steering = meetings.create_meeting(programme, kind=MeetingKind.STEERING, day=DAY, actor=None)
+    db.session.commit()
+    page = client.get(f"/a/testshire/meetings/{practice_set.id}").get_data(as_text=True)
+    assert f'href="{BASE}/risk-classification"' in page and f'href="{BASE}/research"' in page
+    page = client.get(f"/a/testshire/meetings/{steering.id}").get_data(as_text=True)
+    assert f'href="{BASE}/risk-classification"' not in page
+
+
+def test_content_naming_a_task_the_checklist_lacks_is_refused():
+    from tracker.checklist import data as checklist_data
+
+    data = content.load()
+    page = data.pages["stages"]
+    broken = content.Content(**{**data.__dict__, "pages": {"stages": content.Page(
+        page.key, page.title, page.summary, ("9.99",), page.used_by_meetings,
+        page.provenance)}})
+    with pytest.raises(content.ChecklistError, match=r"page stages: used_by_tasks names 9.99"):
+        content.check_links(broken, checklist_data.load())
+    content.check_links(data, checklist_data.load())
+
+
+def test_a_champion_not_named_in_the_register_records_for_no_team(client, signed_in, programme):
+    signed_in(Role.CHAMPION)
+    team = _team(programme)
+    event = _event(programme, TrainingKind.TEAM_BRIEFING, [])
+    db.session.commit()
+    assert client.get(f"{BASE}/teams/{team.id}/fidelity").status_code == 403
+    assert client.post(f"{BASE}/training/{event.id}/attendance",
+                       data={"present": [str(team.staff[0].id)]}).status_code == 403
+    assert "Record attendance" not in client.get(f"{BASE}/training/{event.id}").get_data(
+        as_text=True)
