@@ -460,3 +460,24 @@ def test_a_champion_not_named_in_the_register_records_for_no_team(client, signed
                        data={"present": [str(team.staff[0].id)]}).status_code == 403
     assert "Record attendance" not in client.get(f"{BASE}/training/{event.id}").get_data(
         as_text=True)
+
+
+def test_lead_moves_a_person_to_another_team_and_the_change_is_recorded(client, signed_in,
+                                                                        programme):
+    from tracker import audit
+
+    signed_in(Role.LEAD)
+    lac, edge = _team(programme, name="LAC", staff=2), _team(programme, name="Edge", staff=0)
+    db.session.commit()
+    person, other = lac.staff
+    url = f"{BASE}/staff/{person.id}/edit"
+    data = {"name": person.name, "email": other.email.upper(), "role": "manager",
+            "team": str(edge.id), "is_champion": "y"}
+    clash = client.post(url, data=data)
+    assert form_errors(clash.get_data(as_text=True)) == [
+        f"{other.email.upper()} is already in the register"]
+    assert client.post(url, data={**data, "email": person.email}).status_code == 302
+    db.session.refresh(person)
+    assert (person.team_id, person.role, person.is_champion) == (edge.id, StaffRole.MANAGER, True)
+    [event] = audit.history("staff_member", person.id)[:1]
+    assert event.changes["Team"] == ["LAC", "Edge"] and event.changes["Champion"] == ["No", "Yes"]

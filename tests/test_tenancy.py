@@ -30,6 +30,7 @@ from tracker.models import (
     PhaseOutcome,
     Programme,
     Role,
+    StaffRole,
     StakeholderGroup,
     StakeholderType,
     TrainingKind,
@@ -94,6 +95,8 @@ def _ids_for(authority):
                                        actor=None)
     postcards.send(postcard, None)
     team = framework.create_team(programme, None, name=f"LAC {authority.slug}")
+    staff_member = framework.add_staff(team, None, name="Sam Ray", email=f"sam@{authority.slug}.org",
+                                       role=StaffRole.PRACTITIONER)
     training_event = framework.create_event(programme, None, kind=TrainingKind.TEAM_BRIEFING,
                                             title="Team briefing", held_on=date(2026, 1, 5))
     db.session.commit()
@@ -123,6 +126,7 @@ def _ids_for(authority):
         "postcard_item_id": postcard_item.id,
         "team_id": team.id,
         "event_id": training_event.id,
+        "staff_id": staff_member.id,
     }
 
 

@@ -60,6 +60,8 @@ class StaffForm(FlaskForm):
                       choices=choices([(r.value, r.label) for r in StaffRole]),
                       validators=[DataRequired("Choose their role")])
     is_champion = BooleanField("A practice champion for the team", widget=GovCheckboxInput())
+    # Only when changing an entry: the person may move to another team.
+    team = SelectField("Team", widget=GovSelect(), validate_choice=False)
 
     def validate_email(self, field) -> None:
         value = (field.data or "").strip()

@@ -159,7 +159,35 @@ def add_staff(team_id: int):
             db.session.commit()
             flash(f"{person.name} added to {team.name}.", "success")
             return redirect(url_for(".team", team_id=team.id))
-    return render_template("framework/staff_form.html", form=form, team=team), page_status(form)
+    return render_template("framework/staff_form.html", form=form, team=team,
+                           person=None), page_status(form)
+
+
+@bp.route("/staff/<int:staff_id>/edit", methods=["GET", "POST"])
+@requires(Permission.MANAGE_FRAMEWORK_REGISTER)
+def edit_staff(staff_id: int):
+    person = get_in_programme_or_404(StaffMember, staff_id, selectinload(StaffMember.team))
+    team_list = list(db.session.execute(
+        in_programme(FrameworkTeam).order_by(FrameworkTeam.name)).scalars())
+    form = forms.StaffForm(obj=person, data={"role": person.role.value,
+                                             "team": str(person.team_id)})
+    form.team.choices = choices([(t.id, t.name) for t in team_list])
+    if form.validate_on_submit():
+        team = next((t for t in team_list if str(t.id) == form.team.data), None)
+        if team is None:
+            form.team.errors.append("Choose the person's team")
+        elif services.email_taken(g.programme, form.email.data, but=person):
+            form.email.errors.append(f"{form.email.data} is already in the register")
+        else:
+            changed = services.update_staff(person, {
+                "name": form.name.data, "email": form.email.data,
+                "role": StaffRole(form.role.data), "team": team,
+                "is_champion": form.is_champion.data}, current_user)
+            db.session.commit()
+            flash("Entry saved." if changed else "No changes to save.", "success")
+            return redirect(url_for(".team", team_id=team.id))
+    return render_template("framework/staff_form.html", form=form, team=person.team,
+                           person=person), page_status(form)
 
 
 @bp.route("/staff/import", methods=["GET", "POST"])

@@ -209,11 +209,12 @@ def team_name_taken(programme: Programme, name: str, but: FrameworkTeam | None =
     return db.session.execute(query).first() is not None
 
 
-def email_taken(programme: Programme, email: str) -> bool:
-    return db.session.execute(
-        select(StaffMember.id).where(StaffMember.programme_id == programme.id,
-                                     StaffMember.email == normalise_email(email))
-    ).first() is not None
+def email_taken(programme: Programme, email: str, but: StaffMember | None = None) -> bool:
+    query = select(StaffMember.id).where(StaffMember.programme_id == programme.id,
+                                         StaffMember.email == normalise_email(email))
+    if but is not None:
+        query = query.where(StaffMember.id != but.id)
+    return db.session.execute(query).first() is not None
 
 
 def add_staff(team: FrameworkTeam, actor: User | None, *, name: str, email: str,
@@ -224,6 +225,30 @@ def add_staff(team: FrameworkTeam, actor: User | None, *, name: str, email: str,
                          added_on=added_on or clock.today())
     audit.created(person, actor, summary=f"Added {name} to {team.name}")
     return person
+
+
+def update_staff(person: StaffMember, values: dict, actor: User | None) -> bool:
+    """Correct a person's entry, or move them to another team; recorded as who changed what.
+    Staff rows carry no version: the register is kept by a few people and an entry is short."""
+    shown = {"name": ("Name", str), "email": ("Email", str), "role": ("Role", None),
+             "team": ("Team", lambda t: t.name), "is_champion": ("Champion", None)}
+    values = {**values, "email": normalise_email(values["email"])}
+    changes = {label: [show(getattr(person, k)) if show else _yes_no(getattr(person, k)),
+                       show(values[k]) if show else _yes_no(values[k])]
+               for k, (label, show) in shown.items() if getattr(person, k) != values[k]}
+    if not changes:
+        return False
+    for key, value in values.items():
+        setattr(person, key, value)
+    audit.record("staff_member", person.id, "updated", programme_id=person.programme_id,
+                 changes=changes, actor=actor, summary=f"Changed {person.name}'s entry")
+    return True
+
+
+def _yes_no(value) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return value.label if hasattr(value, "label") else str(value)
 
 
 def create_event(programme: Programme, actor: User | None, *, kind: TrainingKind, title: str,
