@@ -481,3 +481,16 @@ def test_lead_moves_a_person_to_another_team_and_the_change_is_recorded(client, 
     assert (person.team_id, person.role, person.is_champion) == (edge.id, StaffRole.MANAGER, True)
     [event] = audit.history("staff_member", person.id)[:1]
     assert event.changes["Team"] == ["LAC", "Edge"] and event.changes["Champion"] == ["No", "Yes"]
+
+
+def test_a_learning_set_event_links_to_its_meeting(client, signed_in, programme):
+    from tracker.meetings import services as meetings
+    from tracker.models import MeetingKind
+
+    signed_in(Role.OBSERVER)
+    practice_set = meetings.create_meeting(programme, kind=MeetingKind.PRACTICE_SET, number=1,
+                                           day=DAY, actor=None)
+    event = _event(programme, TrainingKind.LEARNING_SET, [], meeting=practice_set)
+    db.session.commit()
+    page = client.get(f"{BASE}/training/{event.id}").get_data(as_text=True)
+    assert f'href="/a/testshire/meetings/{practice_set.id}">Practice Set 1</a>' in page
