@@ -72,7 +72,8 @@ def test_extension_points_are_filled_in_the_order_of_the_areas(app):
     assert [s.__name__ for s in calendar.FEED_SOURCES] == [
         "calendar_actions", "calendar_milestones", "calendar_meetings", "calendar_engagements"]
     assert portfolio.column_headings() == [
-        "Last learning set", "Next learning set", "Postcards waiting"]
+        "Last learning set", "Next learning set", "Postcards waiting",
+        "Framework coverage"]
     assert [s.__name__ for s in jobs.DIGEST_SECTIONS] == [
         "digest_actions", "digest_milestones", "digest_meetings", "digest_waiting",
         "digest_engagements"]

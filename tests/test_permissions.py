@@ -33,6 +33,10 @@ EXPECTED = {
     Permission.MANAGE_COST_SCENARIOS: {"lead", "steering"},
     Permission.WRITE_POSTCARDS: {"lead", "steering", "consultant", "champion"},
     Permission.ANSWER_POSTCARDS: {"lead", "steering", "consultant", "champion"},
+    Permission.MANAGE_FRAMEWORK_REGISTER: {"lead", "steering"},
+    Permission.RECORD_TRAINING: {"lead", "steering", "champion"},
+    Permission.RATE_FIDELITY: {"lead", "steering", "champion"},
+    Permission.LOG_ADAPTATIONS: {"lead", "steering"},
 }
 
 

@@ -11,6 +11,7 @@ from tracker.actions import services as actions
 from tracker.costs import calculator as cost_calculator
 from tracker.costs import services as costs
 from tracker.extensions import db
+from tracker.framework import services as framework
 from tracker.meetings import groups as meeting_groups
 from tracker.meetings import planner
 from tracker.meetings import series as meeting_series
@@ -29,8 +30,10 @@ from tracker.models import (
     PhaseOutcome,
     Programme,
     Role,
+    StaffRole,
     StakeholderGroup,
     StakeholderType,
+    TrainingKind,
 )
 from tracker.outcomes import services as outcomes
 from tracker.plan import services as plan
@@ -96,6 +99,11 @@ def _ids_for(authority):
     postcard_item = postcards.add_item(postcard, kind=ItemKind.REQUEST, text="Who signs off?",
                                        actor=None)
     postcards.send(postcard, None)
+    team = framework.create_team(programme, None, name=f"LAC {authority.slug}")
+    staff_member = framework.add_staff(team, None, name="Sam Ray", email=f"sam@{authority.slug}.org",
+                                       role=StaffRole.PRACTITIONER)
+    training_event = framework.create_event(programme, None, kind=TrainingKind.TEAM_BRIEFING,
+                                            title="Team briefing", held_on=date(2026, 1, 5))
     db.session.commit()
     return {
         "authority_slug": authority.slug,
@@ -122,6 +130,9 @@ def _ids_for(authority):
         "postcard_id": postcard.id,
         "postcard_item_id": postcard_item.id,
         "token_id": 1,  # a person's own API token: anyone else's is a 404 (tests/test_api.py)
+        "team_id": team.id,
+        "event_id": training_event.id,
+        "staff_id": staff_member.id,
     }
 
 

@@ -97,6 +97,7 @@ def load(today: date | None = None) -> None:
     _learning_sets(programme, people, today)
     _outcomes_and_costs(programme, people, today)
     _postcards(programme, people, today)
+    _framework(programme, people, today)
     # History cannot be in the future: planned meetings and the like were recorded by now.
     db.session.flush()
     db.session.execute(update(AuditEvent).where(AuditEvent.at > clock.now())
@@ -116,6 +117,13 @@ def _outcomes_and_costs(programme, people, today) -> None:
 def _postcards(programme, people, today) -> None:
     """A round of postcards between the groups: see tracker/postcards/demo_data.py."""
     from tracker.postcards import demo_data
+
+    demo_data.load(programme, people, today)
+
+
+def _framework(programme, people, today) -> None:
+    """Teams, training, fidelity and an adaptation: see tracker/framework/demo_data.py."""
+    from tracker.framework import demo_data
 
     demo_data.load(programme, people, today)
 

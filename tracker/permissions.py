@@ -45,6 +45,10 @@ class Permission(enum.StrEnum):
     MANAGE_COST_SCENARIOS = "manage_cost_scenarios"
     WRITE_POSTCARDS = "write_postcards"
     ANSWER_POSTCARDS = "answer_postcards"
+    MANAGE_FRAMEWORK_REGISTER = "manage_framework_register"
+    RECORD_TRAINING = "record_training"
+    RATE_FIDELITY = "rate_fidelity"
+    LOG_ADAPTATIONS = "log_adaptations"
 
 
 _ALL = frozenset(Role)
@@ -94,6 +98,13 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     # door, and the postcards service also checks the person is a current member of the group.
     Permission.WRITE_POSTCARDS: _MEMBERS,
     Permission.ANSWER_POSTCARDS: _MEMBERS,
+    # The Framework in use: the strategic lead and steering group keep the register of teams
+    # and staff and the adaptation log; champions record their own team's training and
+    # fidelity (the framework service checks the team is theirs).
+    Permission.MANAGE_FRAMEWORK_REGISTER: _STEERING_GROUP,
+    Permission.RECORD_TRAINING: _STEERING_GROUP | {Role.CHAMPION},
+    Permission.RATE_FIDELITY: _STEERING_GROUP | {Role.CHAMPION},
+    Permission.LOG_ADAPTATIONS: _STEERING_GROUP,
 }
 
 

@@ -1,7 +1,7 @@
 """indexes for the action log, calendar feed, recent activity, meetings and milestones at national scale
 
 Revision ID: ee0533e0f030
-Revises: 507b9eeaaee5
+Revises: 0d2fa5ee3829
 Create Date: 2026-12-03 12:38:25.499927
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ee0533e0f030'
-down_revision = '507b9eeaaee5'
+down_revision = '0d2fa5ee3829'
 branch_labels = None
 depends_on = None
 

@@ -21,6 +21,20 @@ from tracker.models.actions import (
 )
 from tracker.models.api import ApiToken
 from tracker.models.audit import AuditEvent
+from tracker.models.framework import (
+    Adaptation,
+    AdaptationLevel,
+    AdaptationNature,
+    FidelityLevel,
+    FidelityRating,
+    FrameworkTeam,
+    KeepsIntent,
+    StaffMember,
+    StaffRole,
+    TrainingAttendance,
+    TrainingEvent,
+    TrainingKind,
+)
 from tracker.models.meetings import (
     LEARNING_SET_KINDS,
     ActionSheet,
@@ -140,4 +154,16 @@ __all__ = [
     "TaskStatus",
     "User",
     "normalise_email",
+    "Adaptation",
+    "AdaptationLevel",
+    "AdaptationNature",
+    "FidelityLevel",
+    "FidelityRating",
+    "FrameworkTeam",
+    "KeepsIntent",
+    "StaffMember",
+    "StaffRole",
+    "TrainingAttendance",
+    "TrainingEvent",
+    "TrainingKind",
 ]

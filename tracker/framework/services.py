@@ -1,0 +1,555 @@
+"""The Framework in use: the training register and its coverage, fidelity ratings and their
+trend, the adaptation log, and what other areas read from them (the dropped or shortened
+elements for programme health and the steering report; coverage per authority for the
+portfolio). The judgements (who counts as trained or briefed, a team's size) live here, in
+COVERAGE_RULES and the functions beside it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker import audit, clock, imports
+from tracker.extensions import db
+from tracker.framework import content
+from tracker.links import Link
+from tracker.models import (
+    Adaptation,
+    AdaptationNature,
+    FidelityLevel,
+    FidelityRating,
+    FrameworkTeam,
+    Membership,
+    Programme,
+    Role,
+    StaffMember,
+    StaffRole,
+    TrainingAttendance,
+    TrainingEvent,
+    TrainingKind,
+    User,
+    normalise_email,
+)
+from tracker.models.outcomes import FinancialQuarter
+from tracker.portfolio.services import Cell
+from tracker.validation import column_length
+
+# -- coverage --------------------------------------------------------------------------------
+
+# Trained: at the full-day briefing, or trained as a trainer. Briefed: at any briefing or
+# training (so everyone trained is briefed too). A learning set counts as neither: it is
+# where trained staff practise, not where they learn the Framework.
+TRAINED_KINDS = frozenset({TrainingKind.FULL_DAY_BRIEFING, TrainingKind.TRAIN_THE_TRAINER})
+BRIEFED_KINDS = TRAINED_KINDS | {TrainingKind.TEAM_BRIEFING}
+COVERAGE_RULES = (
+    "Trained means at a full-day briefing or trained as a trainer. Briefed means at any "
+    "briefing or training, a team briefing included. A team's size is its number of "
+    "practitioners and managers, or the number of its staff in the register if that is more. "
+    "New and untrained means added to the register after the team's last training or "
+    "briefing, and at none since."
+)
+
+
+def share(count: int, of: int) -> int | None:
+    """A whole percentage, or None when there is nobody to count."""
+    return round(100 * count / of) if of else None
+
+
+@dataclass
+class TeamCoverage:
+    team: FrameworkTeam
+    trained: set[int] = field(default_factory=set)  # staff ids
+    briefed: set[int] = field(default_factory=set)
+    last_training: date | None = None
+
+    @property
+    def size(self) -> int:
+        return max(self.team.practitioners + self.team.managers, len(self.team.staff))
+
+    @property
+    def champions(self) -> list[StaffMember]:
+        return [s for s in self.team.staff if s.is_champion]
+
+    @property
+    def trained_percent(self) -> int | None:
+        return share(len(self.trained), self.size)
+
+    @property
+    def briefed_percent(self) -> int | None:
+        return share(len(self.briefed), self.size)
+
+    @property
+    def untrained(self) -> list[StaffMember]:
+        return [s for s in self.team.staff if s.id not in self.trained]
+
+    @property
+    def new_untrained(self) -> list[StaffMember]:
+        """Added since the team last had anyone at a briefing or training, and at none since."""
+        if self.last_training is None:
+            return []
+        return [s for s in self.team.staff
+                if s.added_on > self.last_training and s.id not in self.briefed]
+
+
+@dataclass
+class Coverage:
+    teams: list[TeamCoverage]
+
+    @property
+    def size(self) -> int:
+        return sum(t.size for t in self.teams)
+
+    @property
+    def trained(self) -> int:
+        return sum(len(t.trained) for t in self.teams)
+
+    @property
+    def briefed(self) -> int:
+        return sum(len(t.briefed) for t in self.teams)
+
+    @property
+    def with_champion(self) -> int:
+        return sum(1 for t in self.teams if t.champions)
+
+    @property
+    def trained_percent(self) -> int | None:
+        return share(self.trained, self.size)
+
+    @property
+    def briefed_percent(self) -> int | None:
+        return share(self.briefed, self.size)
+
+    @property
+    def champion_percent(self) -> int | None:
+        return share(self.with_champion, len(self.teams))
+
+
+def teams(programme: Programme) -> list[FrameworkTeam]:
+    return list(db.session.execute(
+        select(FrameworkTeam).where(FrameworkTeam.programme_id == programme.id)
+        .options(selectinload(FrameworkTeam.staff)).order_by(FrameworkTeam.name)
+    ).scalars())
+
+
+def coverage(programme: Programme, team_list: list[FrameworkTeam] | None = None) -> Coverage:
+    """Coverage per team and overall, in three queries whatever the register's size."""
+    team_list = teams(programme) if team_list is None else team_list
+    by_team = {t.id: TeamCoverage(t) for t in team_list}
+    for team_id, staff_id, kind, held_on in db.session.execute(
+        select(StaffMember.team_id, StaffMember.id, TrainingEvent.kind, TrainingEvent.held_on)
+        .join(TrainingAttendance, TrainingAttendance.staff_id == StaffMember.id)
+        .join(TrainingEvent, TrainingEvent.id == TrainingAttendance.event_id)
+        .where(StaffMember.programme_id == programme.id)
+    ).all():
+        found = by_team.get(team_id)
+        if found is None:
+            continue
+        if kind in TRAINED_KINDS:
+            found.trained.add(staff_id)
+        if kind in BRIEFED_KINDS:
+            found.briefed.add(staff_id)
+            if found.last_training is None or held_on > found.last_training:
+                found.last_training = held_on
+    return Coverage(list(by_team.values()))
+
+
+# -- who may record for which team -------------------------------------------------------------
+
+def recordable_team_ids(programme: Programme, membership: Membership | None) -> set[int] | None:
+    """The teams a member may record training and fidelity for: every team (None) for the
+    strategic lead and steering group; a champion only the teams whose register names them
+    (by their account's email) as a champion."""
+    if membership is None:
+        return set()
+    if membership.role in (Role.LEAD, Role.STEERING):
+        return None
+    if membership.role != Role.CHAMPION:
+        return set()
+    email = normalise_email(membership.user.email)
+    return set(db.session.execute(
+        select(StaffMember.team_id).where(StaffMember.programme_id == programme.id,
+                                          StaffMember.email == email,
+                                          StaffMember.is_champion.is_(True))
+    ).scalars())
+
+
+def may_record_for(team_ids: set[int] | None, team_id: int) -> bool:
+    return team_ids is None or team_id in team_ids
+
+
+# -- the register --------------------------------------------------------------------------------
+
+TEAM_FIELDS = {"name": ("Name", None), "service_area": ("Service area", None),
+               "practitioners": ("Practitioners", None), "managers": ("Managers", None)}
+
+
+def create_team(programme: Programme, actor: User | None, *, name: str, service_area: str = "",
+                practitioners: int = 0, managers: int = 0) -> FrameworkTeam:
+    team = FrameworkTeam(programme_id=programme.id, name=name, service_area=service_area,
+                         practitioners=practitioners, managers=managers)
+    audit.created(team, actor, summary=f"Added the team {name}")
+    return team
+
+
+def update_team(team: FrameworkTeam, values: dict, seen_version: int | None,
+                actor: User | None) -> bool:
+    return audit.updated(team, values, seen_version, actor, fields=TEAM_FIELDS)
+
+
+def team_name_taken(programme: Programme, name: str, but: FrameworkTeam | None = None) -> bool:
+    query = select(FrameworkTeam.id).where(FrameworkTeam.programme_id == programme.id,
+                                           func.lower(FrameworkTeam.name) == name.lower())
+    if but is not None:
+        query = query.where(FrameworkTeam.id != but.id)
+    return db.session.execute(query).first() is not None
+
+
+def email_taken(programme: Programme, email: str, but: StaffMember | None = None) -> bool:
+    query = select(StaffMember.id).where(StaffMember.programme_id == programme.id,
+                                         StaffMember.email == normalise_email(email))
+    if but is not None:
+        query = query.where(StaffMember.id != but.id)
+    return db.session.execute(query).first() is not None
+
+
+def add_staff(team: FrameworkTeam, actor: User | None, *, name: str, email: str,
+              role: StaffRole, is_champion: bool = False,
+              added_on: date | None = None) -> StaffMember:
+    person = StaffMember(programme_id=team.programme_id, team=team, name=name,
+                         email=normalise_email(email), role=role, is_champion=is_champion,
+                         added_on=added_on or clock.today())
+    audit.created(person, actor, summary=f"Added {name} to {team.name}")
+    return person
+
+
+def update_staff(person: StaffMember, values: dict, actor: User | None) -> bool:
+    """Correct a person's entry, or move them to another team; recorded as who changed what.
+    Staff rows carry no version: the register is kept by a few people and an entry is short."""
+    shown = {"name": ("Name", str), "email": ("Email", str), "role": ("Role", None),
+             "team": ("Team", lambda t: t.name), "is_champion": ("Champion", None)}
+    values = {**values, "email": normalise_email(values["email"])}
+    changes = {label: [show(getattr(person, k)) if show else _yes_no(getattr(person, k)),
+                       show(values[k]) if show else _yes_no(values[k])]
+               for k, (label, show) in shown.items() if getattr(person, k) != values[k]}
+    if not changes:
+        return False
+    for key, value in values.items():
+        setattr(person, key, value)
+    audit.record("staff_member", person.id, "updated", programme_id=person.programme_id,
+                 changes=changes, actor=actor, summary=f"Changed {person.name}'s entry")
+    return True
+
+
+def _yes_no(value) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return value.label if hasattr(value, "label") else str(value)
+
+
+def create_event(programme: Programme, actor: User | None, *, kind: TrainingKind, title: str,
+                 held_on: date, trainer: StaffMember | None = None, trainer_name: str = "",
+                 meeting=None) -> TrainingEvent:
+    event = TrainingEvent(programme_id=programme.id, kind=kind, title=title, held_on=held_on,
+                          trainer=trainer, trainer_name=trainer_name, meeting=meeting)
+    audit.created(event, actor, summary=f"Recorded {kind.label.lower()}: {title}")
+    return event
+
+
+def events(programme: Programme) -> list[TrainingEvent]:
+    return list(db.session.execute(
+        select(TrainingEvent).where(TrainingEvent.programme_id == programme.id)
+        .options(joinedload(TrainingEvent.trainer), joinedload(TrainingEvent.meeting),
+                 selectinload(TrainingEvent.attendances).joinedload(TrainingAttendance.staff))
+        .order_by(TrainingEvent.held_on.desc(), TrainingEvent.id.desc())
+    ).unique().scalars())
+
+
+def set_attendance(event: TrainingEvent, present: Iterable[StaffMember],
+                   editable: Iterable[StaffMember], actor: User | None) -> tuple[int, int]:
+    """Record who was at the event among `editable` (the people this member may record
+    for); others' attendance is left as it was. Returns (added, removed)."""
+    editable_ids = {s.id for s in editable}
+    wanted = {s.id: s for s in present if s.id in editable_ids}
+    had = {a.staff_id: a for a in event.attendances if a.staff_id in editable_ids}
+    added = [wanted[i] for i in wanted if i not in had]
+    removed = [had[i] for i in had if i not in wanted]
+    for person in added:
+        event.attendances.append(TrainingAttendance(staff=person))
+    for attendance in removed:
+        event.attendances.remove(attendance)
+    if added or removed:
+        changes = {}
+        if added:
+            changes["Added"] = ["", ", ".join(sorted(p.name for p in added))]
+        if removed:
+            changes["Removed"] = [", ".join(sorted(a.staff.name for a in removed)), ""]
+        audit.record("training_event", event.id, "updated", programme_id=event.programme_id,
+                     changes=changes, actor=actor, summary="Attendance recorded")
+    return len(added), len(removed)
+
+
+def cascade(event_list: list[TrainingEvent]) -> list[tuple[str, list[str]]]:
+    """Train the trainer: who trained whom, by trainer, in the order first trained."""
+    found: dict[str, list[str]] = {}
+    for event in reversed(event_list):
+        if event.kind != TrainingKind.TRAIN_THE_TRAINER:
+            continue
+        trainer = event.trainer.name if event.trainer else (event.trainer_name or "Not recorded")
+        found.setdefault(trainer, []).extend(a.staff.name for a in event.attendances)
+    return [(trainer, sorted(set(names))) for trainer, names in found.items()]
+
+
+# -- staff list import ---------------------------------------------------------------------------
+
+IMPORT_COLUMNS = ["name", "email", "team", "role", "champion"]
+ROLE_WORDS = {"practitioner": StaffRole.PRACTITIONER, "social worker": StaffRole.PRACTITIONER,
+              "manager": StaffRole.MANAGER, "team manager": StaffRole.MANAGER}
+YES_WORDS = {"yes", "y", "true", "1"}
+NO_WORDS = {"", "no", "n", "false", "0"}
+
+
+def parse_import(text: str, programme: Programme) -> list[imports.Row]:
+    rows = imports.read_sheet(imports.csv_records(text), columns=IMPORT_COLUMNS,
+                              required=["name", "email", "team", "role"], noun="person")
+    team_by_name = {t.name.lower(): t for t in teams(programme)}
+    known = set(db.session.execute(
+        select(StaffMember.email).where(StaffMember.programme_id == programme.id)).scalars())
+    seen: dict[str, int] = {}
+    for row in rows:
+        name = imports.text_cell(row, "name", max_length=column_length(StaffMember.name),
+                                 required="Enter the person's name")
+        email = imports.text_cell(row, "email", max_length=column_length(StaffMember.email),
+                                  required="Enter the person's work email address")
+        if email:
+            email = normalise_email(email)
+            if "@" not in email.strip("@"):
+                row.problem("email", f"{email} is not an email address")
+            elif email in known:
+                row.problem("email", f"{email} is already in the register")
+            elif email in seen:
+                row.problem("email", f"{email} is also on row {seen[email]}")
+            seen.setdefault(email, row.line)
+        team_name = imports.text_cell(row, "team", max_length=200,
+                                      required="Enter the person's team")
+        team = team_by_name.get(team_name.lower()) if team_name else None
+        if team_name and team is None:
+            row.problem("team", f"There is no team called {team_name}: add the team first "
+                                f"(teams: {', '.join(t.name for t in team_by_name.values())})")
+        role_text = row.values.get("role", "").strip().lower()
+        role = ROLE_WORDS.get(role_text)
+        if role is None:
+            row.problem("role", "Role must be practitioner or manager")
+        champion = row.values.get("champion", "").strip().lower()
+        if champion not in YES_WORDS | NO_WORDS:
+            row.problem("champion", "Champion must be yes or no (or left blank)")
+        row.parsed = {"name": name, "email": email, "team": team, "role": role,
+                      "is_champion": champion in YES_WORDS}
+    return rows
+
+
+def import_rows(rows: list[imports.Row], actor: User | None) -> list[StaffMember]:
+    assert not any(r.problems for r in rows), "import only rows without problems"
+    return [add_staff(r.parsed["team"], actor, name=r.parsed["name"], email=r.parsed["email"],
+                      role=r.parsed["role"], is_champion=r.parsed["is_champion"]) for r in rows]
+
+
+# -- fidelity --------------------------------------------------------------------------------------
+
+QUARTERS_OFFERED = 8
+
+
+def quarters_offered(today: date | None = None) -> list[FinancialQuarter]:
+    """The quarter running now and the ones before it, newest first."""
+    found = [FinancialQuarter.containing(today or clock.today())]
+    while len(found) < QUARTERS_OFFERED:
+        found.append(found[-1].previous())
+    return found
+
+
+def ratings(programme: Programme, team: FrameworkTeam | None = None) -> list[FidelityRating]:
+    query = select(FidelityRating).where(FidelityRating.programme_id == programme.id)
+    if team is not None:
+        query = query.where(FidelityRating.team_id == team.id)
+    return list(db.session.execute(
+        query.options(joinedload(FidelityRating.rated_by))
+        .order_by(FidelityRating.year, FidelityRating.quarter)).scalars())
+
+
+def save_ratings(team: FrameworkTeam, period: FinancialQuarter,
+                 values: dict[str, tuple[FidelityLevel, str]], actor: User | None) -> int:
+    """Set the team's ratings for the quarter; returns how many changed."""
+    current = {r.practice_key: r for r in db.session.execute(
+        select(FidelityRating).where(FidelityRating.team_id == team.id,
+                                     FidelityRating.year == period.year,
+                                     FidelityRating.quarter == period.quarter)).scalars()}
+    practices = content.current()
+    changed = 0
+    for key, (level, note) in values.items():
+        practice = practices.practice(key)
+        if practice is None:
+            continue
+        row = current.get(key)
+        if row is None:
+            row = FidelityRating(programme_id=team.programme_id, team_id=team.id,
+                                 year=period.year, quarter=period.quarter, practice_key=key,
+                                 level=level, note=note, rated_by=actor)
+            audit.created(row, actor, summary=f"{team.name}, {period.short_label}: "
+                                              f"{practice.label} rated {level.label.lower()}")
+            changed += 1
+        elif (row.level, row.note) != (level, note):
+            audit.record("fidelity_rating", row.id, "updated", programme_id=row.programme_id,
+                         changes={"Rating": [row.level.label, level.label]}
+                         | ({"Note": [row.note, note]} if row.note != note else {}),
+                         actor=actor, summary=f"{team.name}, {period.short_label}: "
+                                              f"{practice.label}")
+            row.level, row.note, row.rated_by = level, note, actor
+            changed += 1
+    return changed
+
+
+@dataclass
+class TrendRow:
+    practice: content.Practice
+    cells: list[FidelityRating | None]
+
+
+def trend(rating_list: list[FidelityRating]) -> tuple[list[FinancialQuarter], list[TrendRow]]:
+    """One team's ratings as a grid: a row per stage and key element, a column per quarter
+    rated, oldest first."""
+    periods = sorted({r.period for r in rating_list})
+    by = {(r.practice_key, r.period): r for r in rating_list}
+    return periods, [TrendRow(p, [by.get((p.key, q)) for q in periods])
+                     for p in content.current().practices]
+
+
+def latest_by_team(rating_list: list[FidelityRating]) -> dict[int, list[FidelityRating]]:
+    """Each team's ratings in the latest quarter it was rated."""
+    latest: dict[int, FinancialQuarter] = {}
+    for r in rating_list:
+        if r.team_id not in latest or r.period > latest[r.team_id]:
+            latest[r.team_id] = r.period
+    found: dict[int, list[FidelityRating]] = defaultdict(list)
+    for r in rating_list:
+        if r.period == latest[r.team_id]:
+            found[r.team_id].append(r)
+    return found
+
+
+def in_use_summary(rating_list: list[FidelityRating]) -> list[tuple[content.Practice, dict]]:
+    """Per stage and key element, how many teams rate it at each level in their latest
+    quarter: which teams use which parts of the Framework."""
+    counts: dict[str, dict[FidelityLevel, int]] = defaultdict(lambda: defaultdict(int))
+    for team_ratings in latest_by_team(rating_list).values():
+        for r in team_ratings:
+            counts[r.practice_key][r.level] += 1
+    return [(p, dict(counts[p.key])) for p in content.current().practices]
+
+
+# -- adaptations --------------------------------------------------------------------------------
+
+def adaptations(programme: Programme) -> list[Adaptation]:
+    return list(db.session.execute(
+        select(Adaptation).where(Adaptation.programme_id == programme.id)
+        .options(joinedload(Adaptation.team))
+        .order_by(Adaptation.decided_on.desc(), Adaptation.id.desc())).scalars())
+
+
+def record_adaptation(programme: Programme, actor: User | None, **values) -> Adaptation:
+    row = Adaptation(programme_id=programme.id, **values)
+    audit.created(row, actor, summary=f"Adaptation recorded: {row.nature.label.lower()}")
+    return row
+
+
+# -- what other areas read --------------------------------------------------------------------------
+
+WEAKENING = (AdaptationNature.REMOVED, AdaptationNature.SHORTENED)
+
+
+@dataclass(frozen=True)
+class DroppedElement:
+    """A stage or key element dropped or shortened somewhere in the programme: a signal for
+    programme health and a line on the steering report."""
+
+    practice_key: str
+    title: str
+    where: str  # a team's name, or "The whole authority"
+    how: str  # in words, e.g. "Rated dropped for 2026–27 Q2"
+    link: Link
+
+
+def dropped_elements(programme: Programme) -> list[DroppedElement]:
+    """Stages and key elements rated dropped in a team's latest quarter, and adaptations that
+    removed or shortened one. Two queries."""
+    practices = content.current()
+    found = []
+    rating_rows = db.session.execute(
+        select(FidelityRating, FrameworkTeam.name)
+        .join(FrameworkTeam, FrameworkTeam.id == FidelityRating.team_id)
+        .where(FidelityRating.programme_id == programme.id)).all()
+    names = {r.team_id: name for r, name in rating_rows}
+    for team_id, team_ratings in latest_by_team([r for r, _ in rating_rows]).items():
+        for r in team_ratings:
+            practice = practices.practice(r.practice_key)
+            if r.level == FidelityLevel.DROPPED and practice is not None:
+                found.append(DroppedElement(
+                    r.practice_key, practice.label, names[team_id],
+                    f"Rated dropped for {r.period.short_label}",
+                    Link.to("framework.team", team_id=team_id, anchor="fidelity")))
+    for a in db.session.execute(
+        select(Adaptation).where(Adaptation.programme_id == programme.id,
+                                 Adaptation.nature.in_(WEAKENING), Adaptation.practice_key != "")
+        .options(joinedload(Adaptation.team)).order_by(Adaptation.decided_on)
+    ).scalars():
+        practice = practices.practice(a.practice_key)
+        if practice is None:
+            continue
+        found.append(DroppedElement(
+            a.practice_key, practice.label, a.team.name if a.team else a.level.label,
+            f"{a.nature.label} by an adaptation decided on {a.decided_on:%-d %B %Y}",
+            Link.to("framework.adaptations", anchor=f"adaptation-{a.id}")))
+    return found
+
+
+def portfolio_coverage(programme_ids: list[int], _today: date) -> dict[int, Cell]:
+    """The portfolio's column: share of staff trained, and share of the latest fidelity
+    ratings that are "in use", per authority. Three queries for every programme at once."""
+    sizes: dict[int, int] = defaultdict(int)
+    named = dict(db.session.execute(
+        select(StaffMember.programme_id, func.count()).where(
+            StaffMember.programme_id.in_(programme_ids)).group_by(StaffMember.programme_id)
+    ).all())
+    for pid, practitioners, managers, staff in db.session.execute(
+        select(FrameworkTeam.programme_id, FrameworkTeam.practitioners, FrameworkTeam.managers,
+               select(func.count()).where(StaffMember.team_id == FrameworkTeam.id)
+               .correlate(FrameworkTeam).scalar_subquery())
+        .where(FrameworkTeam.programme_id.in_(programme_ids))
+    ).all():
+        sizes[pid] += max(practitioners + managers, staff)
+    trained = dict(db.session.execute(
+        select(StaffMember.programme_id, func.count(distinct(StaffMember.id)))
+        .join(TrainingAttendance, TrainingAttendance.staff_id == StaffMember.id)
+        .join(TrainingEvent, TrainingEvent.id == TrainingAttendance.event_id)
+        .where(StaffMember.programme_id.in_(programme_ids),
+               TrainingEvent.kind.in_(list(TRAINED_KINDS)))
+        .group_by(StaffMember.programme_id)).all())
+    by_programme: dict[int, list[FidelityRating]] = defaultdict(list)
+    for r in db.session.execute(
+            select(FidelityRating).where(FidelityRating.programme_id.in_(programme_ids))
+    ).scalars():
+        by_programme[r.programme_id].append(r)
+    cells = {}
+    for pid in programme_ids:
+        if not sizes.get(pid) and not named.get(pid):
+            continue
+        parts = [f"{share(trained.get(pid, 0), sizes[pid]) or 0}% trained"]
+        latest = [r for rs in latest_by_team(by_programme[pid]).values() for r in rs]
+        if latest:
+            in_use = sum(1 for r in latest if r.level == FidelityLevel.IN_USE)
+            parts.append(f"{share(in_use, len(latest))}% of ratings in use")
+        cells[pid] = Cell("; ".join(parts), "framework.index")
+    return cells
