@@ -20,6 +20,7 @@ from tracker.models.actions import (
     Workstream,
 )
 from tracker.models.audit import AuditEvent
+from tracker.models.health import HealthSettings, HealthSnapshot
 from tracker.models.meetings import (
     LEARNING_SET_KINDS,
     ActionSheet,
@@ -90,6 +91,8 @@ __all__ = [
     "OutcomeKind",
     "SheetQuestion",
     "HIGH_FROM",
+    "HealthSettings",
+    "HealthSnapshot",
     "Engagement",
     "EngagementLevel",
     "EngagementMethod",
