@@ -4,11 +4,11 @@ snapshots, and the pages that show them (issue 15)."""
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
+from tests.factories import add_group_member, hold_meeting, make_meeting
 from tracker import clock
 from tracker.actions import services as actions
-from tracker.checklist import services as checklist
 from tracker.datafiles import ChecklistError
 from tracker.extensions import db
 from tracker.health import services, snapshots
@@ -23,13 +23,11 @@ from tracker.models import (
     HealthSnapshot,
     MeetingKind,
     MeetingStatus,
-    Milestone,
     ProgrammePhase,
     Role,
     TaskStatus,
 )
 from tracker.plan import services as plan
-from tests.factories import add_group_member, hold_meeting, make_meeting
 
 TODAY = date(2026, 11, 23)  # a Monday
 NOW = datetime(2026, 11, 23, 12, 0)

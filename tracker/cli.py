@@ -101,6 +101,7 @@ def check_checklists() -> None:
     """Validate the data files in checklists/: the sources, the Checklist, the agendas, Annex 2's
     questions. Every item must say where it comes from (a source, or added by Homeward)."""
     from tracker import sources
+    from tracker.health import thresholds as health_thresholds
     from tracker.meetings import agendas
     from tracker.outcomes import questions
 
@@ -109,6 +110,7 @@ def check_checklists() -> None:
         template = data.load()
         agenda_set = agendas.load()
         questions.load()
+        health = health_thresholds.load()
     except data.ChecklistError as exc:
         _fail(str(exc))
     tasks = sum(len(p.tasks) for p in template.phases)
@@ -118,6 +120,7 @@ def check_checklists() -> None:
     )
     click.echo(f"Learning-set and meeting agendas: {len(agenda_set.agendas)} agendas: valid")
     click.echo("Annex 2 tracking questions: valid")
+    click.echo(f"Programme health thresholds: {len(health)} thresholds: valid")
     click.echo(f"Sources: {len(documents)} documents: valid")
 
 

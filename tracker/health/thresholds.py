@@ -63,9 +63,13 @@ def parse(text: str, filename: str = FILENAME) -> dict[str, Threshold]:
     return out
 
 
+def load() -> dict[str, Threshold]:
+    return read_data_file(CHECKLISTS_DIR / FILENAME, parse)
+
+
 @cache
 def defaults() -> dict[str, Threshold]:
-    return read_data_file(CHECKLISTS_DIR / FILENAME, parse)
+    return load()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from tracker.outcomes import services as outcomes
 from tracker.postcards import services as postcard_services
 from tracker.stakeholders import services as stakeholders
 
-
 MOST_OVERDUE = 5
 SHOWN = 5  # of each list on paper: late tasks, decisions, engagement gaps
 
