@@ -19,7 +19,6 @@ from tracker.health.signals import (
     Context,
     Figures,
     Signal,
-    last_steering_meetings,
     snapshots_on_or_before,
 )
 from tracker.health.status import Judgement, Status, judge
@@ -49,6 +48,8 @@ class Assessment:
     judgement: Judgement
     figures: Figures
     thresholds: Thresholds
+    steering_day: date | None = None
+    steering_snapshot: HealthSnapshot | None = None
 
     @property
     def status(self) -> Status:
@@ -71,8 +72,10 @@ def assess_all(pairs: list[tuple[str, Programme]], today: date | None = None
     for source in SIGNALS:
         for pid, signals in source(ctx).items():
             found[pid].extend(signals)
+    steering = ctx.steering
     return {p.id: Assessment(p, judge(found[p.id], ctx.thresholds[p.id]), ctx.figures[p.id],
-                             ctx.thresholds[p.id]) for p in programmes}
+                             ctx.thresholds[p.id], steering.days.get(p.id),
+                             steering.snapshots.get(p.id)) for p in programmes}
 
 
 def assess(programme: Programme, slug: str, today: date | None = None) -> Assessment:
@@ -122,13 +125,11 @@ def _changes(before: HealthSnapshot, now: Assessment) -> list[Change]:
 
 def since_last_steering(assessment: Assessment, today: date | None = None) -> SinceMeeting:
     """What changed since the last steering group meeting, from the snapshot taken that day
-    (or the latest in the week before it). Two queries."""
-    today = today or clock.today()
-    pid = assessment.programme.id
-    day = last_steering_meetings([pid], today).get(pid)
+    (or the latest in the week before it); the signals looked both up already."""
+    day = assessment.steering_day
     if day is None:
         return SinceMeeting(None, None, [])
-    snap = snapshots_on_or_before({pid: day}, within=7).get(pid)
+    snap = assessment.steering_snapshot
     if snap is None:
         return SinceMeeting(day, None, [])
     return SinceMeeting(day, snap.day, _changes(snap, assessment))
@@ -205,26 +206,27 @@ class StartingTask:
 
 
 def getting_started(programme: Programme) -> list[StartingTask]:
-    """The first things an authority sets up, each done when its data is there. Five queries."""
+    """The first things an authority sets up, each done when its data is there. One query."""
     pid = programme.id
-    unplanned = db.session.execute(
-        select(func.count()).select_from(ChecklistTask)
-        .where(ChecklistTask.programme_id == pid, ChecklistTask.phase == 1,
-               ChecklistTask.status.not_in([TaskStatus.DONE, TaskStatus.NOT_APPLICABLE]),
-               (ChecklistTask.owner_id.is_(None) | ChecklistTask.due_date.is_(None)))
-    ).scalar_one()
-    groups = set(db.session.execute(
-        select(GroupMember.group).where(GroupMember.programme_id == pid,
-                                        GroupMember.left_on.is_(None)).distinct()).scalars())
-    sets = db.session.execute(
-        select(func.count()).select_from(Meeting)
-        .where(Meeting.programme_id == pid, Meeting.kind.in_(LEARNING_SET_KINDS))).scalar_one()
-    stakeholders = db.session.execute(
-        select(func.count()).select_from(Stakeholder).where(Stakeholder.programme_id == pid)
-    ).scalar_one()
-    figures = db.session.execute(
-        select(func.count()).select_from(OutcomeQuarter)
-        .where(OutcomeQuarter.programme_id == pid)).scalar_one()
+
+    def count(model, *where):
+        return (select(func.count()).select_from(model)
+                .where(model.programme_id == pid, *where).scalar_subquery())
+
+    unplanned, strategic, practice, sets, stakeholders, figures = db.session.execute(select(
+        count(ChecklistTask, ChecklistTask.phase == 1,
+              ChecklistTask.status.not_in([TaskStatus.DONE, TaskStatus.NOT_APPLICABLE]),
+              ChecklistTask.owner_id.is_(None) | ChecklistTask.due_date.is_(None)),
+        count(GroupMember, GroupMember.group == GroupKind.STRATEGIC,
+              GroupMember.left_on.is_(None)),
+        count(GroupMember, GroupMember.group == GroupKind.PRACTICE,
+              GroupMember.left_on.is_(None)),
+        count(Meeting, Meeting.kind.in_(LEARNING_SET_KINDS)),
+        count(Stakeholder),
+        count(OutcomeQuarter),
+    )).one()
+    groups = {g for g, n in ((GroupKind.STRATEGIC, strategic), (GroupKind.PRACTICE, practice))
+              if n}
     missing = [g.label.lower() for g in GroupKind if g not in groups]
     return [
         StartingTask("Give the Phase 1 tasks owners and dates", not unplanned,

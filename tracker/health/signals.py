@@ -128,6 +128,7 @@ class Context:
     thresholds: dict[int, Thresholds]
     today: date
     _figures: dict[int, Figures] | None = field(default=None, repr=False)
+    _steering: Steering | None = field(default=None, repr=False)
 
     @property
     def ids(self) -> list[int]:
@@ -141,6 +142,21 @@ class Context:
         if self._figures is None:
             self._figures = gather_figures(self)
         return self._figures
+
+    @property
+    def steering(self) -> Steering:
+        """Each programme's last steering group meeting and the snapshot from then: read by
+        a signal and by the pages' "since the steering group met"."""
+        if self._steering is None:
+            days = last_steering_meetings(self.ids, self.today)
+            self._steering = Steering(days, snapshots_on_or_before(days, within=7))
+        return self._steering
+
+
+@dataclass(frozen=True)
+class Steering:
+    days: dict[int, date]
+    snapshots: dict[int, HealthSnapshot]
 
 
 SignalSource = Callable[[Context], dict[int, list[Signal]]]
@@ -272,8 +288,7 @@ def overdue_rising(ctx: Context) -> dict[int, list[Signal]]:
     from the snapshots; warns at a rise of overdue_rise or more."""
     four_weeks = snapshots_on_or_before(
         {pid: ctx.today - timedelta(days=28) for pid in ctx.ids}, within=7)
-    steering = last_steering_meetings(ctx.ids, ctx.today)
-    at_meeting = snapshots_on_or_before(steering, within=7)
+    steering, at_meeting = ctx.steering.days, ctx.steering.snapshots
     out: dict[int, list[Signal]] = {}
     for pid, f in ctx.figures.items():
         rise = ctx.thresholds[pid]["overdue_rise"]
