@@ -475,3 +475,15 @@ def services_programme(slug):
 
     return db.session.execute(select(Programme).join(Authority).where(Authority.slug == slug)
                               ).scalar_one()
+
+
+def test_a_threshold_save_over_someone_elses_is_refused_and_keeps_what_was_typed(client,
+                                                                                 signed_in):
+    signed_in(Role.LEAD)
+    client.get("/a/testshire/health/thresholds")
+    values = {k: str(t.default) for k, t in threshold_data.defaults().items()}
+    assert client.post("/a/testshire/health/thresholds",
+                       data=values | {"overdue_rise": "5", "version": "1"}).status_code == 302
+    stale = client.post("/a/testshire/health/thresholds",
+                        data=values | {"overdue_rise": "9", "version": "1"})
+    assert stale.status_code == 409 and 'value="9"' in stale.get_data(as_text=True)

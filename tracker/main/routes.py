@@ -82,6 +82,7 @@ def dashboard():
         "main/dashboard.html",
         health=assessment,
         since=health.since_last_steering(assessment),
+        trend=health.trend(g.programme),
         observer=observer,
         # The task list shows while the authority has little set up: two or more to do.
         getting_started=starting if sum(not t.done for t in starting) >= 2 else [],
