@@ -221,11 +221,11 @@ def test_a_scheduler_down_at_reminder_time_catches_up_once_on_start(app, member,
     # (reminders 07:00 and, with DIGEST_TIME at 07:00, the digest) while the scheduler was down.
     app.config.update(DIGEST_TIME="07:00")
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 23, 7, 0, 30))
-    assert catch_up(app) == ["reminders", "digest"]
+    assert catch_up(app) == ["reminders", "health", "digest"]
     queued = db.session.scalar(select(func.count()).select_from(OutboxMessage))
     assert queued == 4  # three reminders and the lead's digest
     assert catch_up(app) == [], "a second start finds nothing missed"
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 24, 6, 59))
     assert catch_up(app) == [], "before Tuesday's time nothing is due"
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 24, 9, 0))
-    assert catch_up(app) == ["reminders"]
+    assert catch_up(app) == ["reminders", "health"]

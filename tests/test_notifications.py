@@ -283,7 +283,8 @@ def test_scheduler_has_its_jobs(app):
     from tracker.scheduler import build
 
     jobs_by_id = {job.id: job for job in build(app).get_jobs()}
-    assert set(jobs_by_id) == {"reminders", "digest", "deliver"}
+    assert set(jobs_by_id) == {"reminders", "digest", "deliver", "health"}
+    assert "hour='7'" in str(jobs_by_id["health"].trigger)
     assert "hour='7'" in str(jobs_by_id["reminders"].trigger)
     assert "day_of_week='mon'" in str(jobs_by_id["digest"].trigger)
 

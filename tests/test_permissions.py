@@ -37,6 +37,7 @@ EXPECTED = {
     Permission.RECORD_TRAINING: {"lead", "steering", "champion"},
     Permission.RATE_FIDELITY: {"lead", "steering", "champion"},
     Permission.LOG_ADAPTATIONS: {"lead", "steering"},
+    Permission.SET_HEALTH_THRESHOLDS: {"lead"},
 }
 
 

@@ -102,6 +102,7 @@ def check_checklists() -> None:
     questions. Every item must say where it comes from (a source, or added by Homeward)."""
     from tracker import sources
     from tracker.framework import content as framework_content
+    from tracker.health import thresholds as health_thresholds
     from tracker.meetings import agendas
     from tracker.outcomes import questions
 
@@ -112,6 +113,7 @@ def check_checklists() -> None:
         questions.load()
         framework = framework_content.load()
         framework_content.check_links(framework, template)
+        health = health_thresholds.load()
     except data.ChecklistError as exc:
         _fail(str(exc))
     tasks = sum(len(p.tasks) for p in template.phases)
@@ -121,6 +123,7 @@ def check_checklists() -> None:
     )
     click.echo(f"Learning-set and meeting agendas: {len(agenda_set.agendas)} agendas: valid")
     click.echo("Annex 2 tracking questions: valid")
+    click.echo(f"Programme health thresholds: {len(health)} thresholds: valid")
     click.echo(f"Sources: {len(documents)} documents: valid")
     click.echo(f"Framework content: {len(framework.stages)} stages, {len(framework.elements)} key "
                f"elements, {len(framework.risk_levels)} risk levels: valid")

@@ -98,6 +98,7 @@ def load(today: date | None = None) -> None:
     _outcomes_and_costs(programme, people, today)
     _postcards(programme, people, today)
     _framework(programme, people, today)
+    _health(programme, other, today)
     # History cannot be in the future: planned meetings and the like were recorded by now.
     db.session.flush()
     db.session.execute(update(AuditEvent).where(AuditEvent.at > clock.now())
@@ -126,6 +127,13 @@ def _framework(programme, people, today) -> None:
     from tracker.framework import demo_data
 
     demo_data.load(programme, people, today)
+def _health(programme, other, today) -> None:
+    """A stalled second authority and the main one's history: see tracker/health/demo_data.py."""
+    from tracker.health import demo_data
+
+    stalled = db.session.execute(
+        select(Programme).where(Programme.authority_id == other.id)).scalar_one()
+    demo_data.load(programme, stalled, today)
 
 
 def _learning_sets(programme, people, today) -> None:

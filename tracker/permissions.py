@@ -49,6 +49,7 @@ class Permission(enum.StrEnum):
     RECORD_TRAINING = "record_training"
     RATE_FIDELITY = "rate_fidelity"
     LOG_ADAPTATIONS = "log_adaptations"
+    SET_HEALTH_THRESHOLDS = "set_health_thresholds"
 
 
 _ALL = frozenset(Role)
@@ -105,6 +106,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.RECORD_TRAINING: _STEERING_GROUP | {Role.CHAMPION},
     Permission.RATE_FIDELITY: _STEERING_GROUP | {Role.CHAMPION},
     Permission.LOG_ADAPTATIONS: _STEERING_GROUP,
+    # What counts as at risk for this authority is the strategic lead's call (issue 15).
+    Permission.SET_HEALTH_THRESHOLDS: _LEAD,
 }
 
 

@@ -1,5 +1,6 @@
 """The scheduler: one process (`flask --app tracker scheduler`) that queues reminders each
-morning and the digest once a week, and delivers the outbox every minute.
+morning and the digest once a week, snapshots every programme's health once a day, and delivers
+the outbox every minute.
 
 Running two by mistake is safe: queueing is idempotent (unique keys) and delivery claims
 each message before sending it. Each queueing job records when it last ran (JobRun); a
@@ -20,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock
 from tracker.extensions import db
+from tracker.health import snapshots as health_snapshots
 from tracker.models import JobRun
 from tracker.notifications import delivery, jobs
 
@@ -35,6 +37,8 @@ def run_once(app: Flask, *, digest: bool | None = None) -> dict[str, int]:
             digest = DAYS[today.weekday()] == app.config["DIGEST_DAY"]
         reminders = jobs.queue_reminders(today)
         record_run("reminders")
+        health_snapshots.daily(today)
+        record_run("health")
         digests = 0
         if digest:
             digests = jobs.queue_digests(today)
@@ -81,6 +85,7 @@ def catch_up(app: Flask) -> list[str]:
         now = clock.to_london(clock.now())
         for name, job, due in (
             ("reminders", jobs.queue_reminders, _last_due(now, config["REMINDER_TIME"])),
+            ("health", health_snapshots.daily, _last_due(now, config["REMINDER_TIME"])),
             ("digest", jobs.queue_digests,
              _last_due(now, config["DIGEST_TIME"], config["DIGEST_DAY"])),
         ):
@@ -117,6 +122,10 @@ def build(app: Flask) -> BlockingScheduler:
     scheduler.add_job(_in_context(app, _recorded("digest", jobs.queue_digests)), CronTrigger(
         day_of_week=config["DIGEST_DAY"], hour=digest_hour, minute=digest_minute,
         timezone=clock.LONDON), id="digest", coalesce=True, misfire_grace_time=12 * 3600)
+    # Health snapshots: idempotent (one a day per programme), so a rerun changes nothing.
+    scheduler.add_job(_in_context(app, _recorded("health", health_snapshots.daily)), CronTrigger(
+        hour=hour, minute=minute, timezone=clock.LONDON), id="health", coalesce=True,
+        misfire_grace_time=12 * 3600)
     scheduler.add_job(_in_context(app, delivery.deliver), IntervalTrigger(minutes=1),
                       id="deliver", coalesce=True, max_instances=1)
     return scheduler

@@ -73,3 +73,20 @@ def test_print_views_are_paper_documents_of_a_known_length(page, view, button, p
     expect(print_button).to_be_visible()
     assert printed_pages(page, "print-" + view.replace(" ", "-")) == pages
     assert page.console_errors == []
+
+
+def test_the_steering_report_prints_on_two_a4_pages_with_no_table_split(page):
+    """Issue 15: the summary first, and at most two A4 pages for the demo authority, with each
+    of the report's short tables kept whole so no header is stranded at a page foot."""
+    sign_in(page, "lead@demo.example.org")
+    page.goto("/a/demo/report")
+    expect(page.get_by_role("button", name="Print the report")).to_be_visible()
+    headings = page.locator(".app-report h2").all_inner_texts()
+    assert headings[:2] == ["Summary", "The most overdue actions"]
+    page.emulate_media(media="print")
+    splits = page.evaluate("""() => [...document.querySelectorAll('.app-report table')]
+        .map(t => getComputedStyle(t).breakInside)""")
+    page.emulate_media(media="screen")
+    assert splits and set(splits) == {"avoid"}
+    assert printed_pages(page, "print-report") <= 2
+    assert page.console_errors == []

@@ -77,8 +77,20 @@ def health():
 
 @authority_bp.get("/")
 def dashboard():
+    from tracker.health import services as health
+
+    assessment = health.assess(g.programme, g.authority.slug)
+    observer = g.membership.role == Role.OBSERVER
+    starting = [] if observer else health.getting_started(g.programme)
     return render_template(
         "main/dashboard.html",
+        health=assessment,
+        since=health.since_last_steering(assessment),
+        trend=health.trend(g.programme),
+        observer=observer,
+        # The task list shows while the authority has little set up: two or more to do.
+        getting_started=starting if sum(not t.done for t in starting) >= 2 else [],
+        facts=services.empty_state_facts(g.programme),
         progress=checklist.phase_progress(g.programme),
         board=services.dashboard(g.programme),
         mine=services.my_open_actions(g.programme, current_user),

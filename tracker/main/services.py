@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker import clock
@@ -21,8 +21,11 @@ from tracker.models import (
     ChecklistTask,
     Engagement,
     Meeting,
+    MeetingStatus,
     Milestone,
     PhaseOutcome,
+    Postcard,
+    PostcardStatus,
     Programme,
     Stakeholder,
     User,
@@ -136,3 +139,28 @@ def my_open_actions(programme: Programme, user: User, today: date | None = None)
     ).scalars().all()
     return [(a, action_rag(a, today)) for a in rows]
 
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the dashboard's empty states need to say what is true: "No meetings held yet" is
+    not "every action list has gone out"."""
+
+    held_meetings: int
+    sent_postcards: int
+    dated_tasks: int
+
+
+def empty_state_facts(programme: Programme) -> Facts:
+    """One query."""
+    pid = programme.id
+    held = (select(func.count()).select_from(Meeting)
+            .where(Meeting.programme_id == pid, Meeting.status == MeetingStatus.HELD)
+            .scalar_subquery())
+    sent = (select(func.count()).select_from(Postcard)
+            .where(Postcard.programme_id == pid, Postcard.status == PostcardStatus.SENT)
+            .scalar_subquery())
+    dated = (select(func.count()).select_from(ChecklistTask)
+             .where(ChecklistTask.programme_id == pid, ChecklistTask.due_date.is_not(None))
+             .scalar_subquery())
+    return Facts(*db.session.execute(select(held, sent, dated)).one())

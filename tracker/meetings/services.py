@@ -121,9 +121,20 @@ def update_meeting(
         change = _set_invitees(meeting, invitees)
         return {"Invitees": change} if change else None
 
+    was_held = meeting.status == MeetingStatus.HELD
     # Invitees alone change no column: `touch` makes the version move.
-    return audit.updated(meeting, values, seen_version, actor, fields=MEETING_FIELDS,
-                         view=_MeetingView, then=invite, touch=True)
+    changed = audit.updated(meeting, values, seen_version, actor, fields=MEETING_FIELDS,
+                            view=_MeetingView, then=invite, touch=True)
+    if meeting.status == MeetingStatus.HELD and not was_held:
+        _held(meeting)
+    return changed
+
+
+def _held(meeting: Meeting) -> None:
+    """A held meeting is a point health compares with later: snapshot the programme now."""
+    from tracker.health import snapshots
+
+    snapshots.on_meeting_held(meeting)
 
 
 def _set_invitees(meeting: Meeting, invitees: Sequence[GroupMember]) -> list[str] | None:
@@ -398,4 +409,6 @@ def record_attendance(
     db.session.flush()
     audit.record(MEETING, meeting.id, "updated", programme_id=meeting.programme_id,
                  changes=changes, actor=actor, summary="Attendance recorded")
+    if "Status" in changes:
+        _held(meeting)
     return True

@@ -35,6 +35,7 @@ from tracker.models.framework import (
     TrainingEvent,
     TrainingKind,
 )
+from tracker.models.health import HealthSettings, HealthSnapshot
 from tracker.models.meetings import (
     LEARNING_SET_KINDS,
     ActionSheet,
@@ -105,6 +106,8 @@ __all__ = [
     "OutcomeKind",
     "SheetQuestion",
     "HIGH_FROM",
+    "HealthSettings",
+    "HealthSnapshot",
     "Engagement",
     "EngagementLevel",
     "EngagementMethod",

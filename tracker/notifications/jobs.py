@@ -118,6 +118,12 @@ class AuthorityDigest:
 # {programme_id: DigestSection}. Each runs a fixed number of queries for all programmes.
 DigestSource = Callable[[list[int], dict[int, Authority], date], dict[int, DigestSection]]
 DIGEST_SECTIONS: Registry[DigestSource] = Registry("digest sections")
+# What leads the digest: fn(programme_ids, {programme_id: authority}, today) ->
+# {programme_id: (text, link)} for authorities that need attention first (health: the
+# authorities whose status got worse since the last digest). They come first, in this order.
+DigestHeadline = Callable[[list[int], dict[int, Authority], date],
+                          dict[int, tuple[str, Link]]]
+DIGEST_HEADLINES: Registry[DigestHeadline] = Registry("digest headlines")
 
 
 def _action_line(action: Action, authority: Authority, today: date) -> tuple[str, str]:
@@ -202,11 +208,18 @@ def queue_digests(today: date | None = None) -> int:
     for source in DIGEST_SECTIONS:
         for pid, found in source(programme_ids, authorities, today).items():
             per_programme[pid].extend(found if isinstance(found, list) else [found])
+    headlines: dict[int, tuple[str, Link]] = {}
+    for source in DIGEST_HEADLINES:
+        for pid, line in source(programme_ids, authorities, today).items():
+            headlines.setdefault(pid, line)
     drafts = []
     for user, pids in readers.values():
+        pids = sorted(pids, key=lambda pid: pid not in headlines)  # stable: by name within
         digests = [AuthorityDigest(authorities[pid], per_programme[pid]) for pid in pids]
         drafts.append(Draft(
             key=digest_key(user, today), kind="digest", recipient=user, template="digest",
             link=Link.to("main.home"),
-            context={"digests": digests, "today": today}))
+            context={"digests": digests, "today": today,
+                     "headlines": [(authorities[pid], *headlines[pid])
+                                   for pid in pids if pid in headlines]}))
     return queue(drafts)

@@ -25,9 +25,9 @@ def consultants_only():
 
 @bp.get("")
 def index():
-    sort = request.args.get("sort", "name")
+    sort = request.args.get("sort", "status")
     if sort not in services.SORTS:
-        sort = "name"
+        sort = "status"
     rows = sorted(services.rows(current_user), key=services.SORTS[sort])
     return render_template("portfolio/index.html", rows=rows, sort=sort, today=clock.today(),
                            columns=services.column_headings())

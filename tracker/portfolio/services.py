@@ -63,6 +63,10 @@ class PortfolioRow:
     last_activity: object | None = None
     # Filled by other areas through COLUMNS: e.g. learning sets and postcards.
     extra: dict[str, Cell] = field(default_factory=dict)
+    # Programme health (tracker/health): status, reasons, and pace against the median of the
+    # consultant's authorities (points; None before the phase's pace can be told).
+    health: object | None = None
+    pace_vs_median: int | None = None
 
     @property
     def current(self) -> PhaseFigures:
@@ -137,6 +141,10 @@ def rows(user: User, today: date | None = None) -> list[PortfolioRow]:
     for heading, source in ((c.heading, c.source) for c in COLUMNS):
         for pid, cell in source(ids, today).items():
             extra[pid][heading] = cell
+    from tracker.health import services as health
+
+    assessments = health.assess_all([(a.slug, p) for a, p in pairs], today)
+    paces = health.pace_against_median(assessments)
     # A phase that started is over when the programme has moved beyond it.
     out = []
     for authority, programme in pairs:
@@ -145,11 +153,16 @@ def rows(user: User, today: date | None = None) -> list[PortfolioRow]:
             if f.number >= programme.current_phase:
                 f.ended_on = None
         out.append(PortfolioRow(authority, programme, figures, overdue.get(programme.id, 0),
-                                last.get(programme.id), extra[programme.id]))
+                                last.get(programme.id), extra[programme.id],
+                                assessments[programme.id], paces.get(programme.id)))
     return out
 
 
 SORTS = {
+    # Worst first: status, then the most serious signals, then the most signals.
+    "status": lambda r: (-r.health.status.rank,
+                         -sum(1 for s in r.health.judgement.signals if s.serious),
+                         -len(r.health.judgement.signals), r.authority.name.lower()),
     "name": lambda r: r.authority.name.lower(),
     "phase": lambda r: (r.programme.current_phase, r.current.done_percent),
     "overdue": lambda r: -r.overdue_actions,

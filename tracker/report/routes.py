@@ -12,4 +12,6 @@ bp = authority_blueprint("report", __name__, "/report")
 
 @bp.get("")
 def show():
-    return render_template("report/show.html", report=services.build(g.programme))
+    return render_template("report/show.html",
+                           report=services.build(g.programme, slug=g.authority.slug),
+                           SHOWN=services.SHOWN)

@@ -19,6 +19,9 @@ from tracker.outcomes import services as outcomes
 from tracker.postcards import services as postcard_services
 from tracker.stakeholders import services as stakeholders
 
+MOST_OVERDUE = 5
+SHOWN = 5  # of each list on paper: late tasks, decisions, engagement gaps
+
 
 @dataclass
 class Report:
@@ -32,6 +35,16 @@ class Report:
     engagement_gaps: list
     outcomes: object | None
     scenario: object | None
+    # Programme health (tracker/health): the summary the report opens with.
+    health: object | None = None
+    since: object | None = None
+    overdue_count: int = 0
+
+    @property
+    def most_overdue(self) -> list:
+        """The five most overdue actions: the rest are a link away."""
+        overdue = [a for _, items in self.board.overdue_by_owner for a in items]
+        return sorted(overdue, key=lambda a: (a.due_date, a.id))[:MOST_OVERDUE]
 
 
 def last_steering_meeting(programme: Programme, today: date) -> Meeting | None:
@@ -44,19 +57,26 @@ def last_steering_meeting(programme: Programme, today: date) -> Meeting | None:
     ).scalar_one_or_none()
 
 
-def build(programme: Programme, today: date | None = None) -> Report:
+def build(programme: Programme, today: date | None = None, slug: str | None = None) -> Report:
+    from tracker.health import services as health
+
     today = today or clock.today()
+    assessment = health.assess(programme, slug or programme.authority.slug, today)
     last = last_steering_meeting(programme, today)
     decisions = [d for d in meetings.decisions(programme)
                  if last is None or d.meeting.day >= last.day]
     since = last.day if last else None
     postcards = [p for p in postcard_services.conversation(programme)
                  if since is None or clock.to_london(p.sent_at).date() >= since]
+    board = main.dashboard(programme, today, with_activity=False)
     return Report(
+        health=assessment,
+        since=health.since_last_steering(assessment, today),
+        overdue_count=board.overdue_count,
         today=today,
         last_meeting=last,
         progress=checklist.phase_progress(programme),
-        board=main.dashboard(programme, today, with_activity=False),
+        board=board,
         decisions=decisions,
         postcards=postcards,
         postcards_waiting=postcard_services.dashboard(programme, today),

@@ -1,0 +1,546 @@
+"""Health signals: each says, in one sentence, something that puts a rollout at risk, how
+serious it is, and where the evidence is.
+
+SIGNALS is the one registry of signal sources. A source is a function
+`source(ctx: Context) -> {programme_id: [Signal, ...]}` that judges every programme in
+`ctx.programmes` at once with a fixed number of aggregate queries (counts, not lists of rows),
+so the portfolio of a consultant with 20 authorities costs the same queries as one dashboard.
+`ctx.thresholds[programme_id]` holds the values in force (checklists/health.toml, or the
+authority's own), `ctx.today` the day judged and `ctx.slugs[programme_id]` the authority's slug
+for evidence links. Another area adds its own from its init_app:
+`health.SIGNALS.add(my_source)`; signals are shown in the order of the registry within each
+severity.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, case, exists, func, or_, select
+
+from tracker import clock
+from tracker.extensions import db
+from tracker.health.thresholds import Thresholds
+from tracker.links import Link
+from tracker.models import (
+    LEARNING_SET_KINDS,
+    Action,
+    ActionNote,
+    ActionStatus,
+    AnswerKind,
+    ChecklistTask,
+    Engagement,
+    EngagementStatus,
+    FinancialQuarter,
+    GroupKind,
+    HealthSnapshot,
+    ItemKind,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Membership,
+    Milestone,
+    MilestoneStatus,
+    OutcomeQuarter,
+    Postcard,
+    PostcardAnswer,
+    PostcardItem,
+    PostcardStatus,
+    Programme,
+    ProgrammePhase,
+    Role,
+    TaskStatus,
+    User,
+)
+from tracker.registry import Registry
+
+SERIOUS = "serious"
+WARNING = "warning"
+OPEN = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+WORKING_DAYS_A_WEEK = 5
+
+
+@dataclass(frozen=True)
+class Signal:
+    key: str
+    severity: str  # SERIOUS or WARNING
+    sentence: str
+    evidence: Link
+    # What someone has to decide about it, for the dashboard's "needs a decision"; blank if
+    # the signal asks for work rather than a decision.
+    decision: str = ""
+
+    @property
+    def serious(self) -> bool:
+        return self.severity == SERIOUS
+
+    def as_data(self) -> dict:
+        return {"key": self.key, "severity": self.severity, "sentence": self.sentence}
+
+
+@dataclass
+class Figures:
+    """A programme's headline figures, gathered once and shared by the signals, the pages and
+    the snapshots."""
+
+    phase: int
+    phase_title: str = ""
+    phase_started_on: date | None = None
+    done: int = 0
+    applicable: int = 0
+    days_in_phase: int | None = None
+    planned_days: int = 0
+    open_actions: int = 0
+    overdue_actions: int = 0
+    milestones: int = 0
+    milestones_red: int = 0
+
+    @property
+    def done_percent(self) -> int:
+        return round(100 * self.done / self.applicable) if self.applicable else 0
+
+    @property
+    def expected_percent(self) -> int:
+        """The share of the phase's planned length that has passed, as the share of its tasks
+        one would expect done by now (after the Stages of Implementation Completion)."""
+        if self.days_in_phase is None or not self.planned_days:
+            return 0
+        return min(100, round(100 * self.days_in_phase / self.planned_days))
+
+    @property
+    def pace(self) -> int:
+        """Points ahead (+) or behind (-) of the expected share done."""
+        return self.done_percent - self.expected_percent
+
+    def as_data(self) -> dict:
+        return {"phase": self.phase, "done_percent": self.done_percent,
+                "open_actions": self.open_actions, "overdue_actions": self.overdue_actions,
+                "milestones": self.milestones, "milestones_red": self.milestones_red}
+
+
+@dataclass
+class Context:
+    programmes: list[Programme]
+    slugs: dict[int, str]
+    thresholds: dict[int, Thresholds]
+    today: date
+    _figures: dict[int, Figures] | None = field(default=None, repr=False)
+    _steering: Steering | None = field(default=None, repr=False)
+
+    @property
+    def ids(self) -> list[int]:
+        return [p.id for p in self.programmes]
+
+    def link(self, pid: int, endpoint: str, anchor: str = "", **args) -> Link:
+        return Link.to(endpoint, anchor, authority_slug=self.slugs[pid], **args)
+
+    @property
+    def figures(self) -> dict[int, Figures]:
+        if self._figures is None:
+            self._figures = gather_figures(self)
+        return self._figures
+
+    @property
+    def steering(self) -> Steering:
+        """Each programme's last steering group meeting and the snapshot from then: read by
+        a signal and by the pages' "since the steering group met"."""
+        if self._steering is None:
+            days = last_steering_meetings(self.ids, self.today)
+            self._steering = Steering(days, snapshots_on_or_before(days, within=7))
+        return self._steering
+
+
+@dataclass(frozen=True)
+class Steering:
+    days: dict[int, date]
+    snapshots: dict[int, HealthSnapshot]
+
+
+SignalSource = Callable[[Context], dict[int, list[Signal]]]
+SIGNALS: Registry[SignalSource] = Registry("health signals")
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _is_red(today: date):
+    return or_(Milestone.status == MilestoneStatus.MISSED,
+               and_(Milestone.status == MilestoneStatus.PLANNED, Milestone.target_date < today))
+
+
+def gather_figures(ctx: Context) -> dict[int, Figures]:
+    """Four grouped queries for every programme in the context."""
+    ids, today = ctx.ids, ctx.today
+    out = {p.id: Figures(p.current_phase) for p in ctx.programmes}
+    if not ids:
+        return out
+    for phase in db.session.execute(
+        select(ProgrammePhase).where(ProgrammePhase.programme_id.in_(ids))
+    ).scalars():
+        f = out[phase.programme_id]
+        if phase.number == f.phase:
+            f.phase_title, f.phase_started_on = phase.title, phase.started_on
+            f.planned_days = ctx.thresholds[phase.programme_id].planned_days(phase.number)
+            if phase.started_on:
+                f.days_in_phase = max(0, (today - phase.started_on).days)
+    for pid, phase, status, count in db.session.execute(
+        select(ChecklistTask.programme_id, ChecklistTask.phase, ChecklistTask.status,
+               func.count())
+        .where(ChecklistTask.programme_id.in_(ids))
+        .group_by(ChecklistTask.programme_id, ChecklistTask.phase, ChecklistTask.status)
+    ).all():
+        f = out[pid]
+        if phase != f.phase or status == TaskStatus.NOT_APPLICABLE:
+            continue
+        f.applicable += count
+        if status == TaskStatus.DONE:
+            f.done += count
+    for pid, open_count, overdue in db.session.execute(
+        select(Action.programme_id, func.count(),
+               func.sum(case((and_(Action.due_date.is_not(None), Action.due_date < today), 1),
+                             else_=0)))
+        .where(Action.programme_id.in_(ids), Action.status.in_(OPEN))
+        .group_by(Action.programme_id)
+    ).all():
+        out[pid].open_actions, out[pid].overdue_actions = open_count, int(overdue or 0)
+    for pid, total, red in db.session.execute(
+        select(Milestone.programme_id, func.count(),
+               func.sum(case((_is_red(today), 1), else_=0)))
+        .where(Milestone.programme_id.in_(ids)).group_by(Milestone.programme_id)
+    ).all():
+        out[pid].milestones, out[pid].milestones_red = total, int(red or 0)
+    return out
+
+
+# -- the built-in signals ---------------------------------------------------------------------
+
+def phase_pace(ctx: Context) -> dict[int, list[Signal]]:
+    """Behind when, past the first weeks of a phase, less of it is done than the share of its
+    planned length that has passed (times phase_pace_percent); serious once it has run longer
+    than planned."""
+    out: dict[int, list[Signal]] = {}
+    for pid, f in ctx.figures.items():
+        t = ctx.thresholds[pid]
+        if f.days_in_phase is None or f.days_in_phase < t["phase_pace_grace_days"]:
+            continue
+        if f.done_percent * 100 >= f.expected_percent * t["phase_pace_percent"]:
+            continue
+        over = f.days_in_phase > f.planned_days
+        sentence = (f"Phase {f.phase} is {f.done_percent}% done after {f.days_in_phase} days"
+                    + (f", longer than the {f.planned_days} days planned" if over else
+                       f" (about {f.expected_percent}% expected by now)"))
+        out[pid] = [Signal("phase_pace", SERIOUS if over else WARNING, sentence,
+                           ctx.link(pid, "checklist.phase", number=f.phase))]
+    return out
+
+
+def milestones_red(ctx: Context) -> dict[int, list[Signal]]:
+    out: dict[int, list[Signal]] = {}
+    for pid, f in ctx.figures.items():
+        if not f.milestones_red:
+            continue
+        serious = f.milestones_red >= ctx.thresholds[pid]["milestones_red_serious"]
+        out[pid] = [Signal(
+            "milestones", SERIOUS if serious else WARNING,
+            f"{f.milestones_red} of {_plural(f.milestones, 'milestone')} "
+            f"{'is' if f.milestones_red == 1 else 'are'} red (missed or past their date)",
+            ctx.link(pid, "plan.milestones"),
+            decision="Re-plan the milestones that are red" if serious else "")]
+    return out
+
+
+def last_steering_meetings(ids: list[int], today: date) -> dict[int, date]:
+    """The day of each programme's latest steering group meeting held on or before today."""
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(Meeting.programme_id, func.max(Meeting.day))
+        .where(Meeting.programme_id.in_(ids), Meeting.kind == MeetingKind.STEERING,
+               Meeting.status == MeetingStatus.HELD, Meeting.day <= today)
+        .group_by(Meeting.programme_id)).all())
+
+
+def snapshots_on_or_before(days: dict[int, date], within: int) -> dict[int, HealthSnapshot]:
+    """Each programme's latest snapshot on or before its given day, and no more than `within`
+    days before it (an older one does not tell what things were like then). One query."""
+    if not days:
+        return {}
+    earliest = min(days.values()) - timedelta(days=within)
+    found: dict[int, HealthSnapshot] = {}
+    for snap in db.session.execute(
+        select(HealthSnapshot).where(HealthSnapshot.programme_id.in_(list(days)),
+                                     HealthSnapshot.day >= earliest,
+                                     HealthSnapshot.day <= max(days.values()))
+        .order_by(HealthSnapshot.day)
+    ).scalars():
+        day = days[snap.programme_id]
+        if day - timedelta(days=within) <= snap.day <= day:
+            found[snap.programme_id] = snap
+    return found
+
+
+def overdue_rising(ctx: Context) -> dict[int, list[Signal]]:
+    """Overdue actions now against four weeks ago and against the last steering meeting,
+    from the snapshots; warns at a rise of overdue_rise or more."""
+    four_weeks = snapshots_on_or_before(
+        {pid: ctx.today - timedelta(days=28) for pid in ctx.ids}, within=7)
+    steering, at_meeting = ctx.steering.days, ctx.steering.snapshots
+    out: dict[int, list[Signal]] = {}
+    for pid, f in ctx.figures.items():
+        rise = ctx.thresholds[pid]["overdue_rise"]
+        parts = []
+        if pid in four_weeks:
+            before = four_weeks[pid].figures.get("overdue_actions", 0)
+            if f.overdue_actions - before >= rise:
+                parts.append(f"from {before} four weeks ago")
+        if pid in at_meeting:
+            before = at_meeting[pid].figures.get("overdue_actions", 0)
+            if f.overdue_actions - before >= rise:
+                parts.append(f"from {before} at the steering group meeting on "
+                             f"{clock.format_date(steering[pid])}")
+        if parts:
+            out[pid] = [Signal(
+                "overdue_rising", WARNING,
+                f"Overdue actions rose to {f.overdue_actions}, {' and '.join(parts)}",
+                ctx.link(pid, "actions.log", rag="red"))]
+    return out
+
+
+def _working_weeks(earlier: date, later: date) -> int:
+    from tracker.meetings import planner
+
+    return planner.working_days_between(earlier, later) // WORKING_DAYS_A_WEEK
+
+
+def learning_set_rhythm(ctx: Context) -> dict[int, list[Signal]]:
+    """In Phases 1 and 2: no learning set held for learning_set_gap_weeks working weeks
+    (serious); planned sets of one group closer than learning_set_min_gap_weeks (warning);
+    action lists not out within action_list_days of a held meeting (warning)."""
+    from tracker.meetings import planner
+
+    out: dict[int, list[Signal]] = defaultdict(list)
+    by_id = {p.id: p for p in ctx.programmes}
+    ids, today = ctx.ids, ctx.today
+    if not ids:
+        return out
+    last_held = dict(db.session.execute(
+        select(Meeting.programme_id, func.max(Meeting.day))
+        .where(Meeting.programme_id.in_(ids), Meeting.kind.in_(LEARNING_SET_KINDS),
+               Meeting.status == MeetingStatus.HELD, Meeting.day <= today)
+        .group_by(Meeting.programme_id)).all())
+    for pid, programme in by_id.items():
+        if programme.current_phase not in (1, 2):
+            continue
+        since = last_held.get(pid) or programme.start_date
+        weeks = _working_weeks(since, today)
+        if weeks >= ctx.thresholds[pid]["learning_set_gap_weeks"]:
+            sentence = (f"No learning set held for {weeks} working weeks" if pid in last_held
+                        else f"No learning set held in the {weeks} working weeks since the "
+                             "programme started")
+            out[pid].append(Signal("learning_set_gap", SERIOUS, sentence,
+                                   ctx.link(pid, "meetings.index"),
+                                   decision="Agree dates for the next learning sets"))
+    planned: dict[tuple[int, GroupKind], list[Meeting]] = defaultdict(list)
+    for m in db.session.execute(
+        select(Meeting).where(Meeting.programme_id.in_(ids),
+                              Meeting.kind.in_(LEARNING_SET_KINDS),
+                              Meeting.status == MeetingStatus.PLANNED, Meeting.day >= today)
+        .order_by(Meeting.day)
+    ).scalars():
+        planned[(m.programme_id, m.group)].append(m)
+    close: dict[int, list[tuple[Meeting, Meeting, int]]] = defaultdict(list)
+    for (pid, _group), meetings in planned.items():
+        least = ctx.thresholds[pid]["learning_set_min_gap_weeks"] * WORKING_DAYS_A_WEEK
+        for a, b in zip(meetings, meetings[1:], strict=False):
+            gap = planner.working_days_between(a.day, b.day)
+            if gap < least:
+                close[pid].append((a, b, gap))
+    for pid, pairs in close.items():
+        a, b, gap = pairs[0]
+        weeks = ctx.thresholds[pid]["learning_set_min_gap_weeks"]
+        more = f" ({_plural(len(pairs) - 1, 'other pair')} too)" if len(pairs) > 1 else ""
+        out[pid].append(Signal(
+            "learning_set_spacing", WARNING,
+            f"{a.title} and {b.title} are planned {gap} working days apart, under the "
+            f"{weeks} working weeks the Framework's sets kept{more}",
+            ctx.link(pid, "meetings.meeting", meeting_id=b.id),
+            decision=f"Move {b.title} to at least {weeks} working weeks after {a.title}"))
+    late: dict[int, int] = defaultdict(int)
+    for m in db.session.execute(
+        select(Meeting.programme_id, Meeting.day)
+        .where(Meeting.programme_id.in_(ids), Meeting.status == MeetingStatus.HELD,
+               Meeting.kind != MeetingKind.MIDWAY_REVIEW, Meeting.circulated_at.is_(None),
+               Meeting.day < today)
+    ).all():
+        pid, day = m
+        days = ctx.thresholds[pid]["action_list_days"]
+        due = (planner.add_working_days(day, days) if by_id[pid].action_list_working_days
+               else day + timedelta(days=days))
+        if today > due:
+            late[pid] += 1
+    for pid, n in late.items():
+        days = ctx.thresholds[pid]["action_list_days"]
+        unit = "working days" if by_id[pid].action_list_working_days else "days"
+        lists = "1 held meeting's action list has" if n == 1 else \
+            f"{n} held meetings' action lists have"
+        out[pid].append(Signal("action_lists_late", WARNING,
+                               f"{lists} not gone out within {days} {unit} of the meeting",
+                               ctx.link(pid, "meetings.index")))
+    return out
+
+
+def postcards_waiting(ctx: Context) -> dict[int, list[Signal]]:
+    """Postcards from the practice group with requests unanswered for longer than
+    postcard_wait_working_days (a request put to the next meeting is still waiting)."""
+    if not ctx.ids:
+        return {}
+    answered = select(PostcardAnswer.item_id).where(PostcardAnswer.kind != AnswerKind.DISCUSS)
+    waiting: dict[int, list[datetime]] = defaultdict(list)
+    for pid, sent in db.session.execute(
+        select(Postcard.programme_id, Postcard.sent_at)
+        .where(Postcard.programme_id.in_(ctx.ids), Postcard.status == PostcardStatus.SENT,
+               Postcard.from_group == GroupKind.PRACTICE,
+               exists().where(PostcardItem.postcard_id == Postcard.id,
+                              PostcardItem.kind == ItemKind.REQUEST,
+                              PostcardItem.id.not_in(answered)))
+        .order_by(Postcard.sent_at)
+    ).all():
+        waiting[pid].append(sent)
+    from tracker.meetings import planner
+
+    out = {}
+    for pid, sent_times in waiting.items():
+        limit = ctx.thresholds[pid]["postcard_wait_working_days"]
+        ages = [planner.working_days_between(clock.to_london(s).date(), ctx.today)
+                for s in sent_times]
+        late = [a for a in ages if a > limit]
+        if late:
+            out[pid] = [Signal(
+                "postcards_waiting", WARNING,
+                f"{_plural(len(late), 'postcard')} from the practice group "
+                f"{'has' if len(late) == 1 else 'have'} waited more than {limit} working days "
+                f"for an answer (the oldest {max(late)})",
+                ctx.link(pid, "postcards.index"),
+                decision="Answer the practice group's requests")]
+    return out
+
+
+def stalled_actions(ctx: Context) -> dict[int, list[Signal]]:
+    if not ctx.ids:
+        return {}
+    out = {}
+    cutoffs = {pid: ctx.thresholds[pid]["stalled_action_days"] for pid in ctx.ids}
+    # One query at the shortest threshold, then each programme's own cut-off in Python.
+    shortest = clock.now() - timedelta(days=min(cutoffs.values()))
+    last_note = (select(func.max(ActionNote.at)).where(ActionNote.action_id == Action.id)
+                 .correlate(Action).scalar_subquery())
+    counts: dict[int, int] = defaultdict(int)
+    for pid, updated, noted in db.session.execute(
+        select(Action.programme_id, Action.updated_at, last_note)
+        .where(Action.programme_id.in_(ctx.ids), Action.status.in_(OPEN),
+               Action.updated_at < shortest)
+    ).all():
+        latest = max(updated, noted) if noted else updated
+        if latest < clock.now() - timedelta(days=cutoffs[pid]):
+            counts[pid] += 1
+    for pid, n in counts.items():
+        out[pid] = [Signal(
+            "stalled_actions", WARNING,
+            f"{_plural(n, 'open action')} {'has' if n == 1 else 'have'} had no note or change "
+            f"for {cutoffs[pid]} days", ctx.link(pid, "actions.log", status=["open", "in_progress"]))]
+    return out
+
+
+def people_gone(ctx: Context) -> dict[int, list[Signal]]:
+    """No strategic lead (serious) or no practice champion left (warning); open actions owned
+    by someone who is no longer a member (warning)."""
+    if not ctx.ids:
+        return {}
+    authority_of = {p.id: p.authority_id for p in ctx.programmes}
+    roles: dict[int, set[Role]] = defaultdict(set)
+    for authority_id, role in db.session.execute(
+        select(Membership.authority_id, Membership.role).join(User)
+        .where(Membership.authority_id.in_(list(authority_of.values())),
+               Membership.role.in_([Role.LEAD, Role.CHAMPION]), User.active.is_(True))
+        .distinct()
+    ).all():
+        roles[authority_id].add(role)
+    member = exists().where(Membership.user_id == Action.owner_id,
+                            Membership.authority_id == Programme.authority_id,
+                            Membership.role != Role.OBSERVER)
+    orphaned = dict(db.session.execute(
+        select(Action.programme_id, func.count())
+        .join(Programme, Programme.id == Action.programme_id)
+        .join(User, User.id == Action.owner_id)
+        .where(Action.programme_id.in_(ctx.ids), Action.status.in_(OPEN),
+               or_(~member, User.active.is_(False)))
+        .group_by(Action.programme_id)).all())
+    out: dict[int, list[Signal]] = defaultdict(list)
+    for pid, authority_id in authority_of.items():
+        if Role.LEAD not in roles[authority_id]:
+            out[pid].append(Signal("no_lead", SERIOUS,
+                                   "Nobody holds the strategic lead role",
+                                   ctx.link(pid, "meetings.groups"),
+                                   decision="Name a strategic lead for the rollout"))
+        if Role.CHAMPION not in roles[authority_id]:
+            out[pid].append(Signal("no_champion", WARNING,
+                                   "No practice champion is a member any more",
+                                   ctx.link(pid, "meetings.groups")))
+        if orphaned.get(pid):
+            n = orphaned[pid]
+            out[pid].append(Signal(
+                "orphaned_actions", WARNING,
+                f"{_plural(n, 'open action')} {'is' if n == 1 else 'are'} owned by someone who "
+                "is no longer a member", ctx.link(pid, "actions.log", status=["open", "in_progress"]),
+                decision=f"Give {_plural(n, 'action')} owned by people who have left to "
+                         "someone else"))
+    return out
+
+
+def engagements_overdue(ctx: Context) -> dict[int, list[Signal]]:
+    from sqlalchemy.orm import selectinload
+
+    from tracker.stakeholders import services as stakeholders
+
+    if not ctx.ids:
+        return {}
+    counts: dict[int, int] = defaultdict(int)
+    for engagement in db.session.execute(
+        select(Engagement).options(selectinload(Engagement.occurrences))
+        .where(Engagement.programme_id.in_(ctx.ids),
+               Engagement.status == EngagementStatus.PLANNED,
+               Engagement.planned_date < ctx.today)
+    ).scalars():
+        counts[engagement.programme_id] += sum(
+            1 for slot in stakeholders.schedule(engagement, ctx.today).due
+            if slot.due_on < ctx.today)
+    return {pid: [Signal("engagements_overdue", WARNING,
+                         f"{_plural(n, 'engagement')} in the stakeholder plan "
+                         f"{'is' if n == 1 else 'are'} overdue",
+                         ctx.link(pid, "stakeholders.plan"))]
+            for pid, n in counts.items() if n}
+
+
+def outcome_figures_missing(ctx: Context) -> dict[int, list[Signal]]:
+    """No figures for the last complete financial quarter, once the programme ran in it."""
+    quarter = FinancialQuarter.containing(ctx.today).previous()
+    if not ctx.ids:
+        return {}
+    have = set(db.session.execute(
+        select(OutcomeQuarter.programme_id)
+        .where(OutcomeQuarter.programme_id.in_(ctx.ids), OutcomeQuarter.year == quarter.year,
+               OutcomeQuarter.quarter == quarter.quarter)).scalars())
+    return {p.id: [Signal("outcomes_missing", WARNING,
+                          f"No outcome figures for the last complete quarter, "
+                          f"{quarter.short_label}", ctx.link(p.id, "outcomes.index"))]
+            for p in ctx.programmes if p.id not in have and p.start_date <= quarter.end}
+
+
+for _source in (phase_pace, milestones_red, overdue_rising, learning_set_rhythm,
+                postcards_waiting, stalled_actions, people_gone, engagements_overdue,
+                outcome_figures_missing):
+    SIGNALS.add(_source)
