@@ -37,6 +37,7 @@ from tracker.models.meetings import (
     OutcomeKind,
     SheetQuestion,
 )
+from tracker.models.evaluation import EvaluationResponse, EvaluationRound
 from tracker.models.notifications import JobRun, OutboxMessage
 from tracker.models.outcomes import CostScenario, FinancialQuarter, OutcomeQuarter
 from tracker.models.postcards import (
@@ -137,4 +138,6 @@ __all__ = [
     "TaskStatus",
     "User",
     "normalise_email",
+    "EvaluationResponse",
+    "EvaluationRound",
 ]
