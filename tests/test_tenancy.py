@@ -10,6 +10,7 @@ import pytest
 from tracker.actions import services as actions
 from tracker.costs import calculator as cost_calculator
 from tracker.costs import services as costs
+from tracker.evaluation import services as evaluation
 from tracker.extensions import db
 from tracker.meetings import groups as meeting_groups
 from tracker.meetings import planner
@@ -39,6 +40,10 @@ from tracker.stakeholders import services as stakeholders
 
 PUBLIC = {"/login", "/healthz", "/set-password/<token>", "/static/<path:filename>",
           "/calendar/<token>.ics"}
+# Questionnaire respondents answer through the round's link, without an account.
+PUBLIC |= {"/questionnaire/<token>", "/questionnaire/<token>/<key>/<int:page>",
+           "/questionnaire/<token>/<key>/saved", "/questionnaire/<token>/<key>/check",
+           "/questionnaire/<token>/<key>/sent"}
 
 
 def _rules(app):
@@ -91,6 +96,8 @@ def _ids_for(authority):
     postcard_item = postcards.add_item(postcard, kind=ItemKind.REQUEST, text="Who signs off?",
                                        actor=None)
     postcards.send(postcard, None)
+    evaluation_round = evaluation.open_round(programme, audience="practice", time=2,
+                                             closes_on=date(2030, 1, 1), actor=None)
     db.session.commit()
     return {
         "authority_slug": authority.slug,
@@ -116,6 +123,7 @@ def _ids_for(authority):
         "scenario_id": scenario.id,
         "postcard_id": postcard.id,
         "postcard_item_id": postcard_item.id,
+        "round_id": evaluation_round.id,
     }
 
 

@@ -45,6 +45,7 @@ class Permission(enum.StrEnum):
     MANAGE_COST_SCENARIOS = "manage_cost_scenarios"
     WRITE_POSTCARDS = "write_postcards"
     ANSWER_POSTCARDS = "answer_postcards"
+    MANAGE_EVALUATION = "manage_evaluation"
 
 
 _ALL = frozenset(Role)
@@ -94,6 +95,9 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     # door, and the postcards service also checks the person is a current member of the group.
     Permission.WRITE_POSTCARDS: _MEMBERS,
     Permission.ANSWER_POSTCARDS: _MEMBERS,
+    # Opening questionnaire rounds and sending their link is the steering group's; every member
+    # sees the results. Respondents answer through the round's link and hold no role.
+    Permission.MANAGE_EVALUATION: _STEERING_GROUP,
 }
 
 

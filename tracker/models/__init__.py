@@ -20,6 +20,7 @@ from tracker.models.actions import (
     Workstream,
 )
 from tracker.models.audit import AuditEvent
+from tracker.models.evaluation import EvaluationResponse, EvaluationRound
 from tracker.models.meetings import (
     LEARNING_SET_KINDS,
     ActionSheet,
@@ -37,7 +38,6 @@ from tracker.models.meetings import (
     OutcomeKind,
     SheetQuestion,
 )
-from tracker.models.evaluation import EvaluationResponse, EvaluationRound
 from tracker.models.notifications import JobRun, OutboxMessage
 from tracker.models.outcomes import CostScenario, FinancialQuarter, OutcomeQuarter
 from tracker.models.postcards import (
