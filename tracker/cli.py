@@ -101,6 +101,7 @@ def check_checklists() -> None:
     """Validate the data files in checklists/: the sources, the Checklist, the agendas, Annex 2's
     questions. Every item must say where it comes from (a source, or added by Homeward)."""
     from tracker import sources
+    from tracker.evaluation import questionnaires as evaluation_questionnaires
     from tracker.meetings import agendas
     from tracker.outcomes import questions
 
@@ -109,6 +110,7 @@ def check_checklists() -> None:
         template = data.load()
         agenda_set = agendas.load()
         questions.load()
+        evaluation = evaluation_questionnaires.load()
     except data.ChecklistError as exc:
         _fail(str(exc))
     tasks = sum(len(p.tasks) for p in template.phases)
@@ -118,6 +120,8 @@ def check_checklists() -> None:
     )
     click.echo(f"Learning-set and meeting agendas: {len(agenda_set.agendas)} agendas: valid")
     click.echo("Annex 2 tracking questions: valid")
+    click.echo(f"{evaluation.title} {evaluation.version}: {len(evaluation.instruments)} "
+               "questionnaires: valid")
     click.echo(f"Sources: {len(documents)} documents: valid")
 
 

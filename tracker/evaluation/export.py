@@ -4,6 +4,7 @@ counts, with the same small-number rule as the page (under 5 pairs: counts only)
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from tracker import imports
 from tracker.evaluation.services import Results
@@ -13,8 +14,9 @@ COLUMNS = ["question", "statement", "test", "pairs", "negative_ranks", "positive
            "yes_t1", "yes_t2", "yes_to_no", "no_to_yes", "improved", "same", "worse", "caution"]
 
 
-def _number(value: float | None, places: int) -> str:
-    return "" if value is None else f"{value:.{places}f}"
+def _number(value: float | None, places: int) -> Decimal | str:
+    """Rounded as the page shows it; a number, so a negative Z is not escaped as a formula."""
+    return "" if value is None else Decimal(f"{value:.{places}f}")
 
 
 def results_csv(results: Results) -> str:
