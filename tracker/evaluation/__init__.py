@@ -5,7 +5,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from tracker.evaluation.respond import bp as respond_bp
+    from tracker.evaluation.respond.routes import bp as respond_bp
     from tracker.evaluation.routes import bp
 
     app.register_blueprint(bp)
