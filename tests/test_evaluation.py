@@ -370,3 +370,15 @@ def test_pages_run_a_fixed_number_of_queries(client, signed_in, programme, count
         with count_queries() as q:
             client.get(url)
         assert q.count == before, url
+
+
+def test_the_morning_reminders_job_includes_rounds_closing_soon(programme, create_user,
+                                                                add_member, authority):
+    from tracker.scheduler import queue_all_reminders
+
+    person = create_user()
+    add_member(person, authority, Role.CHAMPION)
+    add_group_member(programme, GroupKind.PRACTICE, user=person)
+    _round(programme, closes_on=date(2026, 11, 30))
+    assert queue_all_reminders(date(2026, 11, 28)) == 1
+    assert queue_all_reminders(date(2026, 11, 29)) == 0
