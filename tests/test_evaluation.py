@@ -382,3 +382,13 @@ def test_the_morning_reminders_job_includes_rounds_closing_soon(programme, creat
     _round(programme, closes_on=date(2026, 11, 30))
     assert queue_all_reminders(date(2026, 11, 28)) == 1
     assert queue_all_reminders(date(2026, 11, 29)) == 0
+
+
+def test_the_plain_summary_reads_section_20_and_false_findings_the_right_way_round(programme):
+    first, second = _round(programme, time=1), _round(programme, time=2)
+    for n in range(5):
+        code = ("q" + chr(97 + n), "zz", n + 1, 5)
+        _answer(first, code, {"section-20": 6, "universal-services": 6, "caseloads": 2})
+        _answer(second, code, {"section-20": 2, "universal-services": 2, "caseloads": 6})
+    rows = {r.item.key: (r.improved, r.worse) for r in services.results(second).ratings}
+    assert rows["section-20"] == rows["universal-services"] == rows["caseloads"] == (5, 0)

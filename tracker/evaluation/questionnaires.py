@@ -47,6 +47,7 @@ class Item:
     excluded: frozenset[int] = frozenset()
     yes_label: str = ""
     not_applicable: str = ""
+    lower_is_better: bool = False
 
     @property
     def codes(self) -> frozenset[int]:
@@ -138,7 +139,8 @@ _SECTION = {"key", "title", "kind", "items"}
 _CHOICES = {"options", "codes", "dont_know", "none_option", "yes_when", "excluded", "yes_label"}
 _SECTION_OPTIONAL = PROVENANCE | _CHOICES | {"intro"}
 _ITEM = {"key", "number", "text"}
-_ITEM_OPTIONAL = PROVENANCE | _CHOICES | {"kind", "finding", "not_applicable"}
+_ITEM_OPTIONAL = PROVENANCE | _CHOICES | {"kind", "finding", "not_applicable",
+                                          "lower_is_better"}
 
 
 def _codes(r: DataReader, raw: dict, key: str, where: str) -> list[int]:
@@ -195,6 +197,9 @@ def _item(r: DataReader, raw: dict, section: dict, section_kind: str, where: str
     codes = {o.code for o in options}
     if not (yes_codes | excluded) <= codes:
         raise r.fail(where, "yes_when and excluded must name codes of the options")
+    lower_is_better = raw.get("lower_is_better", False)
+    if lower_is_better not in (True, False) or (lower_is_better and kind != "agreement"):
+        raise r.fail(where, "lower_is_better (true or false) is only for agreement statements")
     not_applicable = r.text(raw, "not_applicable", where, blank_ok=True)
     if not_applicable and kind != "agreement":
         raise r.fail(where, "not_applicable is only for agreement statements")
@@ -204,7 +209,7 @@ def _item(r: DataReader, raw: dict, section: dict, section_kind: str, where: str
         options=options, source=provenance[0], reconstructed=provenance[1], basis=provenance[2],
         finding=finding, yes_codes=yes_codes, excluded=excluded,
         yes_label=r.text(choices, "yes_label", where, blank_ok=True) if yes_codes else "",
-        not_applicable=not_applicable,
+        not_applicable=not_applicable, lower_is_better=lower_is_better,
     )
 
 

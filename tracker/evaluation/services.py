@@ -280,7 +280,7 @@ class RatingRow:
 
     @property
     def better_when_lower(self) -> bool:
-        return self.item.finding is False
+        return self.item.finding is False or self.item.lower_is_better
 
     @property
     def improved(self) -> int:
