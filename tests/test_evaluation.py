@@ -140,6 +140,7 @@ def test_the_round_page_shows_the_response_rate_never_who_answered(client, signe
         add_group_member(programme, GroupKind.PRACTICE, user=person)
     round_ = _round(programme)
     _answer(round_, ("ja", "th", 19, 4), {"caseloads": 3})
+    _answer(round_, ("ja", "th", 19, 4), {"caseloads": 4})  # the same person again
     _answer(round_, ("bo", "es", 1, 12), {"caseloads": 5}, sent=False)
     signed_in(Role.STEERING)
     page = client.get(f"{BASE}/rounds/{round_.id}").get_data(as_text=True)

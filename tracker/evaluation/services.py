@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, distinct, func, select
 
 from tracker import audit, clock
 from tracker.errors import RuleBroken
@@ -98,12 +98,16 @@ def counts(programme_ids: list[int], round_ids: list[int]) -> dict[int, RoundCou
     """Response counts per round, and the size of each round's group: two queries."""
     per_round: dict[int, dict[str, int]] = defaultdict(lambda: {"sent": 0, "in_progress": 0})
     if round_ids:
-        for round_id, sent, n in db.session.execute(
-            select(EvaluationResponse.round_id, EvaluationResponse.submitted_at.is_not(None),
-                   func.count()).where(EvaluationResponse.round_id.in_(round_ids))
-            .group_by(EvaluationResponse.round_id, EvaluationResponse.submitted_at.is_not(None))
+        sent = EvaluationResponse.submitted_at.is_not(None)
+        # Someone who sent answers twice (the same matching code) is counted once.
+        for round_id, people, unsent in db.session.execute(
+            select(EvaluationResponse.round_id,
+                   func.count(distinct(case((sent, EvaluationResponse.matching_hash)))),
+                   func.count(case((~sent, 1))))
+            .where(EvaluationResponse.round_id.in_(round_ids))
+            .group_by(EvaluationResponse.round_id)
         ):
-            per_round[round_id]["sent" if sent else "in_progress"] += n
+            per_round[round_id] = {"sent": people, "in_progress": unsent}
     sizes = group_sizes(programme_ids)
     rows = db.session.execute(select(EvaluationRound.id, EvaluationRound.programme_id,
                                      EvaluationRound.audience)
