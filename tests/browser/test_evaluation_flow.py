@@ -9,7 +9,8 @@ from tests.browser.conftest import assert_accessible, sign_in
 
 def test_lead_opens_a_round_and_a_practitioner_answers_it(page, browser, live_server):
     sign_in(page, "lead@demo.example.org")
-    page.get_by_role("navigation", name="Programme").get_by_role("link", name="Evaluation").click()
+    page.get_by_role("navigation", name="Programme").get_by_role("link", name="Outcomes").click()
+    page.get_by_role("link", name="evaluation questionnaires").click()
     expect(page.locator("h1")).to_have_text("Evaluation questionnaires")
     assert_accessible(page, "evaluation")
     page.check("input[name=audience][value=practice]")
