@@ -38,6 +38,7 @@ EXPECTED = {
     Permission.RATE_FIDELITY: {"lead", "steering", "champion"},
     Permission.LOG_ADAPTATIONS: {"lead", "steering"},
     Permission.SET_HEALTH_THRESHOLDS: {"lead"},
+    Permission.MANAGE_EVALUATION: {"lead", "steering"},
 }
 
 

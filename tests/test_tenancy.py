@@ -10,6 +10,7 @@ import pytest
 from tracker.actions import services as actions
 from tracker.costs import calculator as cost_calculator
 from tracker.costs import services as costs
+from tracker.evaluation import services as evaluation
 from tracker.extensions import db
 from tracker.framework import services as framework
 from tracker.meetings import groups as meeting_groups
@@ -42,6 +43,10 @@ from tracker.stakeholders import services as stakeholders
 
 PUBLIC = {"/login", "/healthz", "/set-password/<token>", "/static/<path:filename>",
           "/calendar/<token>.ics"}
+# Questionnaire respondents answer through the round's link, without an account.
+PUBLIC |= {"/questionnaire/<token>", "/questionnaire/<token>/<key>/<int:page>",
+           "/questionnaire/<token>/<key>/saved", "/questionnaire/<token>/<key>/check",
+           "/questionnaire/<token>/<key>/sent"}
 
 
 # The read API takes tokens, not sessions: its own sweep is in tests/test_api.py.
@@ -104,6 +109,8 @@ def _ids_for(authority):
                                        role=StaffRole.PRACTITIONER)
     training_event = framework.create_event(programme, None, kind=TrainingKind.TEAM_BRIEFING,
                                             title="Team briefing", held_on=date(2026, 1, 5))
+    evaluation_round = evaluation.open_round(programme, audience="practice", time=2,
+                                             closes_on=date(2030, 1, 1), actor=None)
     db.session.commit()
     return {
         "authority_slug": authority.slug,
@@ -133,6 +140,7 @@ def _ids_for(authority):
         "team_id": team.id,
         "event_id": training_event.id,
         "staff_id": staff_member.id,
+        "round_id": evaluation_round.id,
     }
 
 

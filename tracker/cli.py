@@ -101,6 +101,7 @@ def check_checklists() -> None:
     """Validate the data files in checklists/: the sources, the Checklist, the agendas, Annex 2's
     questions. Every item must say where it comes from (a source, or added by Homeward)."""
     from tracker import sources
+    from tracker.evaluation import questionnaires as evaluation_questionnaires
     from tracker.framework import content as framework_content
     from tracker.health import thresholds as health_thresholds
     from tracker.meetings import agendas
@@ -114,6 +115,7 @@ def check_checklists() -> None:
         framework = framework_content.load()
         framework_content.check_links(framework, template)
         health = health_thresholds.load()
+        evaluation = evaluation_questionnaires.load()
     except data.ChecklistError as exc:
         _fail(str(exc))
     tasks = sum(len(p.tasks) for p in template.phases)
@@ -124,6 +126,8 @@ def check_checklists() -> None:
     click.echo(f"Learning-set and meeting agendas: {len(agenda_set.agendas)} agendas: valid")
     click.echo("Annex 2 tracking questions: valid")
     click.echo(f"Programme health thresholds: {len(health)} thresholds: valid")
+    click.echo(f"{evaluation.title} {evaluation.version}: {len(evaluation.instruments)} "
+               "questionnaires: valid")
     click.echo(f"Sources: {len(documents)} documents: valid")
     click.echo(f"Framework content: {len(framework.stages)} stages, {len(framework.elements)} key "
                f"elements, {len(framework.risk_levels)} risk levels: valid")

@@ -99,6 +99,7 @@ def load(today: date | None = None) -> None:
     _postcards(programme, people, today)
     _framework(programme, people, today)
     _health(programme, other, today)
+    _evaluation(programme, people, today)
     # History cannot be in the future: planned meetings and the like were recorded by now.
     db.session.flush()
     db.session.execute(update(AuditEvent).where(AuditEvent.at > clock.now())
@@ -113,6 +114,13 @@ def _outcomes_and_costs(programme, people, today) -> None:
 
     outcomes_demo.load(programme, people, today)
     costs_demo.load(programme, people, today)
+
+
+def _evaluation(programme, people, today) -> None:
+    """Closed Time 1 and Time 2 questionnaire rounds: see tracker/evaluation/demo_data.py."""
+    from tracker.evaluation import demo_data
+
+    demo_data.load(programme, people, today)
 
 
 def _postcards(programme, people, today) -> None:

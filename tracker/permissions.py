@@ -50,6 +50,7 @@ class Permission(enum.StrEnum):
     RATE_FIDELITY = "rate_fidelity"
     LOG_ADAPTATIONS = "log_adaptations"
     SET_HEALTH_THRESHOLDS = "set_health_thresholds"
+    MANAGE_EVALUATION = "manage_evaluation"
 
 
 _ALL = frozenset(Role)
@@ -108,6 +109,9 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.LOG_ADAPTATIONS: _STEERING_GROUP,
     # What counts as at risk for this authority is the strategic lead's call (issue 15).
     Permission.SET_HEALTH_THRESHOLDS: _LEAD,
+    # Opening questionnaire rounds and sending their link is the steering group's; every member
+    # sees the results. Respondents answer through the round's link and hold no role.
+    Permission.MANAGE_EVALUATION: _STEERING_GROUP,
 }
 
 

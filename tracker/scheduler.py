@@ -20,6 +20,7 @@ from flask import Flask
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock
+from tracker.evaluation import services as evaluation
 from tracker.extensions import db
 from tracker.health import snapshots as health_snapshots
 from tracker.models import JobRun
@@ -29,13 +30,19 @@ log = logging.getLogger(__name__)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+def queue_all_reminders(today=None) -> int:
+    """The morning's reminders: action owners', and the groups of questionnaire rounds that
+    close soon. One job, so one catch-up and one record cover both."""
+    return jobs.queue_reminders(today) + evaluation.queue_round_reminders(today)
+
+
 def run_once(app: Flask, *, digest: bool | None = None) -> dict[str, int]:
     """One pass: today's reminders, the digest if it is digest day (or `digest`), delivery."""
     with app.app_context():
         today = clock.today()
         if digest is None:
             digest = DAYS[today.weekday()] == app.config["DIGEST_DAY"]
-        reminders = jobs.queue_reminders(today)
+        reminders = queue_all_reminders(today)
         record_run("reminders")
         health_snapshots.daily(today)
         record_run("health")
@@ -84,7 +91,7 @@ def catch_up(app: Flask) -> list[str]:
         config = app.config
         now = clock.to_london(clock.now())
         for name, job, due in (
-            ("reminders", jobs.queue_reminders, _last_due(now, config["REMINDER_TIME"])),
+            ("reminders", queue_all_reminders, _last_due(now, config["REMINDER_TIME"])),
             ("health", health_snapshots.daily, _last_due(now, config["REMINDER_TIME"])),
             ("digest", jobs.queue_digests,
              _last_due(now, config["DIGEST_TIME"], config["DIGEST_DAY"])),
@@ -116,7 +123,7 @@ def build(app: Flask) -> BlockingScheduler:
     hour, minute = (int(x) for x in config["REMINDER_TIME"].split(":"))
     digest_hour, digest_minute = (int(x) for x in config["DIGEST_TIME"].split(":"))
     scheduler = BlockingScheduler(timezone=clock.LONDON)
-    scheduler.add_job(_in_context(app, _recorded("reminders", jobs.queue_reminders)), CronTrigger(
+    scheduler.add_job(_in_context(app, _recorded("reminders", queue_all_reminders)), CronTrigger(
         hour=hour, minute=minute, timezone=clock.LONDON), id="reminders", coalesce=True,
         misfire_grace_time=6 * 3600)
     scheduler.add_job(_in_context(app, _recorded("digest", jobs.queue_digests)), CronTrigger(

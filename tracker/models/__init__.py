@@ -21,6 +21,7 @@ from tracker.models.actions import (
 )
 from tracker.models.api import ApiToken
 from tracker.models.audit import AuditEvent
+from tracker.models.evaluation import EvaluationResponse, EvaluationRound
 from tracker.models.framework import (
     Adaptation,
     AdaptationLevel,
@@ -169,4 +170,6 @@ __all__ = [
     "TrainingAttendance",
     "TrainingEvent",
     "TrainingKind",
+    "EvaluationResponse",
+    "EvaluationRound",
 ]

@@ -1,0 +1,1 @@
+"""Answering a questionnaire through a round's link, without an account."""
