@@ -24,6 +24,7 @@ from tracker.models import (
     EvaluationRound,
     GroupKind,
     OutboxMessage,
+    Programme,
     Role,
 )
 
@@ -393,3 +394,36 @@ def test_the_plain_summary_reads_section_20_and_false_findings_the_right_way_rou
         _answer(second, code, {"section-20": 2, "universal-services": 2, "caseloads": 6})
     rows = {r.item.key: (r.improved, r.worse) for r in services.results(second).ratings}
     assert rows["section-20"] == rows["universal-services"] == rows["caseloads"] == (5, 0)
+
+
+def test_a_time_2_round_mostly_worse_is_a_health_warning(programme, create_user):
+    from tracker.health import services as health
+
+    add_group_member(programme, GroupKind.PRACTICE, user=create_user())
+    first, second = _round(programme, time=1), _round(programme, time=2)
+    for code, (before, after) in zip(CODES, CAPACITY, strict=True):
+        _answer(first, code, {"capacity-to-change-confidence": after})  # the improvement reversed
+        _answer(second, code, {"capacity-to-change-confidence": before})
+    signals = {s.key: s for s in health.assess(programme, "testshire").judgement.signals}
+    assert signals["evaluation_worse"].sentence == (
+        "Staff questionnaires at Time 2: 1 statement significantly worse, 0 better")
+    assert signals["evaluation_worse"].evidence.url() == f"/a/testshire/evaluation/rounds/{second.id}"
+
+
+def test_headlines_for_many_authorities_take_a_fixed_number_of_queries(
+        programme, create_authority, create_user, count_queries):
+    add_group_member(programme, GroupKind.PRACTICE, user=create_user())
+    _paired_rounds(programme, people=3)
+    ids = [programme.id]
+    with count_queries() as q:
+        services.headlines(ids)
+    few = q.count
+    for n in range(3):
+        other = create_authority(f"Other {n}", f"other-{n}")
+        other_programme = db.session.execute(
+            select(Programme).where(Programme.authority_id == other.id)).scalar_one()
+        _paired_rounds(other_programme, people=3)
+        ids.append(other_programme.id)
+    with count_queries() as q:
+        found = services.headlines(ids)
+    assert q.count == few and len(found) == 4 and all(h.change for h in found.values())

@@ -16,6 +16,7 @@ from tracker.models import (
     ChecklistTask,
     FidelityLevel,
     KeepsIntent,
+    Programme,
     Role,
     StaffMember,
     StaffRole,
@@ -494,3 +495,31 @@ def test_a_learning_set_event_links_to_its_meeting(client, signed_in, programme)
     db.session.commit()
     page = client.get(f"{BASE}/training/{event.id}").get_data(as_text=True)
     assert f'href="/a/testshire/meetings/{practice_set.id}">Practice Set 1</a>' in page
+
+
+def test_a_dropped_or_shortened_element_is_a_health_warning_for_its_own_authority_only(
+        programme, create_authority):
+    from tracker.health import services as health
+
+    other = create_authority("Otherton", "otherton")
+    team = _team(programme)
+    services.save_ratings(team, FinancialQuarter(2026, 2),
+                          {"chronology": (FidelityLevel.DROPPED, "No time")}, None)
+    db.session.flush()
+    signals = health.assess(programme, "testshire").judgement.signals
+    dropped = [s for s in signals if s.key == "framework_dropped"]
+    assert len(dropped) == 1 and team.name in dropped[0].sentence
+    assert dropped[0].evidence.url() == f"/a/testshire/framework/teams/{team.id}#fidelity"
+    assert dropped[0].decision
+    other_programme = db.session.execute(
+        select(Programme).where(Programme.authority_id == other.id)).scalar_one()
+    assert not [s for s in health.assess(other_programme, "otherton").judgement.signals
+                if s.key == "framework_dropped"]
+
+
+def test_dropped_elements_for_many_programmes_take_a_fixed_number_of_queries(
+        programme, count_queries):
+    _team(programme)
+    with count_queries() as q:
+        services.dropped_elements_by_programme([programme.id, programme.id + 1000])
+    assert q.count == 3, q.statements

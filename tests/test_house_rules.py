@@ -73,7 +73,7 @@ def test_extension_points_are_filled_in_the_order_of_the_areas(app):
         "calendar_actions", "calendar_milestones", "calendar_meetings", "calendar_engagements"]
     assert portfolio.column_headings() == [
         "Last learning set", "Next learning set", "Postcards waiting",
-        "Framework coverage"]
+        "Framework coverage", "Staff questionnaires"]
     assert [s.__name__ for s in jobs.DIGEST_SECTIONS] == [
         "digest_actions", "digest_milestones", "digest_meetings", "digest_waiting",
         "digest_engagements"]

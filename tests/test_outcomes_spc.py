@@ -517,3 +517,14 @@ def test_special_causes_match_a_windowed_second_implementation(values):
     assume(len(set(values)) > 1)
     flags = [p.special for p in spc.analyse(values, run_length=7).points]
     assert flags == _plot_the_dots_flags(values)
+
+
+def test_a_special_cause_of_concern_is_a_health_warning_with_the_chart_as_evidence(programme):
+    from tracker.health import services as health
+
+    _series(programme, STEADY_THEN_WORSE)
+    signals = {s.key: s for s in health.assess(programme, "testshire").judgement.signals}
+    concern = signals["outcome_concern_reentry_3_months"]
+    assert concern.severity == "warning"
+    assert concern.sentence.startswith("Returns that broke down within 3 months")
+    assert concern.evidence.url() == "/a/testshire/outcomes/spc#reentry_3_months"

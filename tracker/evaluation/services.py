@@ -24,6 +24,7 @@ from tracker import audit, clock
 from tracker.errors import RuleBroken
 from tracker.evaluation import questionnaires, statistics
 from tracker.extensions import db
+from tracker.health.signals import WARNING, Signal
 from tracker.links import Link
 from tracker.models import (
     Authority,
@@ -35,6 +36,7 @@ from tracker.models import (
     User,
 )
 from tracker.notifications.outbox import Draft, queue
+from tracker.portfolio.services import Cell
 
 # Reminders go to the group from this many days before the closing date (one per person).
 REMIND_DAYS_BEFORE = 3
@@ -351,12 +353,20 @@ def _latest_by_person(responses: list[EvaluationResponse], round_id: int) -> dic
 def results(second: EvaluationRound) -> Results:
     """The Table-7-style analysis of a Time 2 round against its Time 1 round: two queries."""
     first = first_round_for(second)
+    return _analyse(first, second, _sent_responses([first, second]) if first else [])
+
+
+def _sent_responses(rounds: list[EvaluationRound]) -> list[EvaluationResponse]:
+    return list(db.session.execute(
+        select(EvaluationResponse).where(EvaluationResponse.round_id.in_([r.id for r in rounds]),
+                                         EvaluationResponse.submitted_at.is_not(None))).scalars())
+
+
+def _analyse(first: EvaluationRound | None, second: EvaluationRound,
+             responses: list[EvaluationResponse]) -> Results:
     out = Results(first, second)
     if first is None:
         return out
-    responses = list(db.session.execute(
-        select(EvaluationResponse).where(EvaluationResponse.round_id.in_([first.id, second.id]),
-                                         EvaluationResponse.submitted_at.is_not(None))).scalars())
     before = _latest_by_person(responses, first.id)
     after = _latest_by_person(responses, second.id)
     people = sorted(set(before) & set(after))
@@ -372,6 +382,13 @@ def results(second: EvaluationRound) -> Results:
             out.yes_no.append(YesNoRow(item_2, statistics.mcnemar_exact(
                 [(a, b) for a, b in readings if a is not None and b is not None])))
     return out
+
+
+def _first_among(rounds: list[EvaluationRound], second: EvaluationRound) -> EvaluationRound | None:
+    """first_round_for, over rounds already loaded in (created_at, id) order."""
+    earlier = [r for r in rounds if r.audience == second.audience and r.time == 1
+               and r.created_at <= second.created_at and r.id != second.id]
+    return earlier[-1] if earlier else None
 
 
 # -- for other areas: the portfolio column and the steering report ---------------------------------
@@ -398,24 +415,51 @@ class Headline:
 
 
 def headlines(programme_ids: list[int]) -> dict[int, Headline]:
-    """Per programme id, its latest round's response rate and headline change: three queries
-    for the rounds and counts, plus two for the analysis of each latest round at Time 2."""
+    """Per programme id, its latest round's response rate and headline change: four queries
+    however many authorities (the rounds, their counts, and the answers of every latest Time 2
+    round and its Time 1 round at once)."""
     if not programme_ids:
         return {}
-    latest: dict[int, tuple[EvaluationRound, str]] = {}
+    rounds: dict[int, list[EvaluationRound]] = defaultdict(list)
+    slugs: dict[int, str] = {}
     for round_, slug in db.session.execute(
         select(EvaluationRound, Authority.slug)
         .join(Programme, Programme.id == EvaluationRound.programme_id)
         .join(Authority, Authority.id == Programme.authority_id)
         .where(EvaluationRound.programme_id.in_(programme_ids))
         .order_by(EvaluationRound.created_at, EvaluationRound.id)):
-        latest[round_.programme_id] = (round_, slug)
-    round_counts = counts(programme_ids, [r.id for r, _ in latest.values()])
+        rounds[round_.programme_id].append(round_)
+        slugs[round_.programme_id] = slug
+    latest = {pid: rs[-1] for pid, rs in rounds.items()}
+    pairs = {pid: (_first_among(rounds[pid], r), r) for pid, r in latest.items() if r.time == 2}
+    compared = [r for first, second in pairs.values() if first for r in (first, second)]
+    responses = _sent_responses(compared) if compared else []
+    round_counts = counts(programme_ids, [r.id for r in latest.values()])
     out = {}
-    for pid, (round_, slug) in latest.items():
-        analysis = results(round_) if round_.time == 2 else None
+    for pid, round_ in latest.items():
+        analysis = _analyse(*pairs[pid], responses) if pid in pairs else None
         change = analysis.verdict() if analysis and analysis.first else None
         out[pid] = Headline(round_, round_counts[round_.id], change,
-                            Link.to("evaluation.show_round", authority_slug=slug,
+                            Link.to("evaluation.show_round", authority_slug=slugs[pid],
                                     round_id=round_.id))
     return out
+
+
+def health_signals(ctx) -> dict:
+    """Programme health: a Time 2 round in which more statements got significantly worse than
+    better is a warning; the evaluation's own result was improvement (004 Table 7)."""
+    found = {}
+    for pid, headline in headlines(ctx.ids).items():
+        if headline.change and headline.change[1] > headline.change[0]:
+            up, down, _same = headline.change
+            found[pid] = [Signal(
+                "evaluation_worse", WARNING,
+                f"Staff questionnaires at Time 2: {down} statement{'s' if down != 1 else ''} "
+                f"significantly worse, {up} better", headline.link)]
+    return found
+
+
+def portfolio_column(programme_ids: list[int], _today) -> dict[int, Cell]:
+    """The portfolio's column: the latest round's response rate and headline change."""
+    return {pid: Cell(headline.words(), "evaluation.index")
+            for pid, headline in headlines(programme_ids).items()}

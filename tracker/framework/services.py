@@ -17,10 +17,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker import audit, clock, imports
 from tracker.extensions import db
 from tracker.framework import content
+from tracker.health.signals import WARNING, Signal
 from tracker.links import Link
 from tracker.models import (
     Adaptation,
     AdaptationNature,
+    Authority,
     FidelityLevel,
     FidelityRating,
     FrameworkTeam,
@@ -483,36 +485,59 @@ class DroppedElement:
 
 
 def dropped_elements(programme: Programme) -> list[DroppedElement]:
-    """Stages and key elements rated dropped in a team's latest quarter, and adaptations that
-    removed or shortened one. Two queries."""
+    return dropped_elements_by_programme([programme.id])[programme.id]
+
+
+def dropped_elements_by_programme(programme_ids: list[int]) -> dict[int, list[DroppedElement]]:
+    """Per programme, stages and key elements rated dropped in a team's latest quarter, and
+    adaptations that removed or shortened one. Three queries however many programmes."""
     practices = content.current()
-    found = []
+    found: dict[int, list[DroppedElement]] = {pid: [] for pid in programme_ids}
+    if not programme_ids:
+        return found
+    slugs = dict(db.session.execute(
+        select(Programme.id, Authority.slug).join(Authority, Authority.id == Programme.authority_id)
+        .where(Programme.id.in_(programme_ids))).all())
     rating_rows = db.session.execute(
         select(FidelityRating, FrameworkTeam.name)
         .join(FrameworkTeam, FrameworkTeam.id == FidelityRating.team_id)
-        .where(FidelityRating.programme_id == programme.id)).all()
+        .where(FidelityRating.programme_id.in_(programme_ids))).all()
     names = {r.team_id: name for r, name in rating_rows}
+    programme_of = {r.team_id: r.programme_id for r, _ in rating_rows}
     for team_id, team_ratings in latest_by_team([r for r, _ in rating_rows]).items():
+        pid = programme_of[team_id]
         for r in team_ratings:
             practice = practices.practice(r.practice_key)
             if r.level == FidelityLevel.DROPPED and practice is not None:
-                found.append(DroppedElement(
+                found[pid].append(DroppedElement(
                     r.practice_key, practice.label, names[team_id],
                     f"Rated dropped for {r.period.short_label}",
-                    Link.to("framework.team", team_id=team_id, anchor="fidelity")))
+                    Link.to("framework.team", anchor="fidelity", authority_slug=slugs[pid],
+                            team_id=team_id)))
     for a in db.session.execute(
-        select(Adaptation).where(Adaptation.programme_id == programme.id,
+        select(Adaptation).where(Adaptation.programme_id.in_(programme_ids),
                                  Adaptation.nature.in_(WEAKENING), Adaptation.practice_key != "")
         .options(joinedload(Adaptation.team)).order_by(Adaptation.decided_on)
     ).scalars():
         practice = practices.practice(a.practice_key)
         if practice is None:
             continue
-        found.append(DroppedElement(
+        found[a.programme_id].append(DroppedElement(
             a.practice_key, practice.label, a.team.name if a.team else a.level.label,
             f"{a.nature.label} by an adaptation decided on {a.decided_on:%-d %B %Y}",
-            Link.to("framework.adaptations", anchor=f"adaptation-{a.id}")))
+            Link.to("framework.adaptations", anchor=f"adaptation-{a.id}",
+                    authority_slug=slugs[a.programme_id])))
     return found
+
+
+def health_signals(ctx) -> dict:
+    """Programme health: a stage or key element dropped or shortened is a warning (issue 18);
+    the Framework's evaluation found authorities shortening it as use faltered."""
+    return {pid: [Signal("framework_dropped", WARNING,
+                         f"{d.title} {d.how[0].lower()}{d.how[1:]} ({d.where})", d.link,
+                         decision=f"Decide whether to restore {d.title.lower()}")
+                  for d in elements]
+            for pid, elements in dropped_elements_by_programme(ctx.ids).items() if elements}
 
 
 def portfolio_coverage(programme_ids: list[int], _today: date) -> dict[int, Cell]:

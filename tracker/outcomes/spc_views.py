@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from tracker import clock
 from tracker.extensions import db
+from tracker.health.signals import WARNING, Signal
 from tracker.links import Link
 from tracker.models import (
     LEARNING_SET_KINDS,
@@ -180,6 +181,14 @@ def concerns_by_programme(programme_ids: Sequence[int]) -> dict[int, list[Concer
                             authority_slug=slugs[programme_id]))
             for r in readings(rows, settings) if r.analysis.recent_concerns()]
     return found
+
+
+def health_signals(ctx) -> dict:
+    """Programme health: a special cause of concern in a measure's latest points (issue 17)
+    is a warning, with the chart as its evidence."""
+    return {pid: [Signal(f"outcome_concern_{c.measure_key}", WARNING, c.sentence, c.link)
+                  for c in found]
+            for pid, found in concerns_by_programme(ctx.ids).items() if found}
 
 
 def concerns(programme: Programme) -> list[Concern]:
