@@ -11,16 +11,31 @@ from sqlalchemy import select
 from tracker import clock
 from tracker.checklist import services as checklist
 from tracker.costs import services as costs
+from tracker.evaluation import services as evaluation
 from tracker.extensions import db
+from tracker.framework import services as framework
 from tracker.main import services as main
 from tracker.meetings import services as meetings
 from tracker.models import Meeting, MeetingKind, MeetingStatus, Programme
 from tracker.outcomes import services as outcomes
+from tracker.outcomes import spc_views
 from tracker.postcards import services as postcard_services
 from tracker.stakeholders import services as stakeholders
 
 MOST_OVERDUE = 5
 SHOWN = 5  # of each list on paper: late tasks, decisions, engagement gaps
+
+
+@dataclass(frozen=True)
+class InUse:
+    """The Framework in use, for the report's last section: training coverage and fidelity,
+    stages and key elements dropped or shortened, the latest staff questionnaire round and the
+    outcome measures showing a special cause of concern."""
+
+    coverage: object | None
+    dropped: list
+    questionnaires: object | None
+    concerns: list
 
 
 @dataclass
@@ -39,6 +54,7 @@ class Report:
     health: object | None = None
     since: object | None = None
     overdue_count: int = 0
+    in_use: InUse | None = None
 
     @property
     def most_overdue(self) -> list:
@@ -83,4 +99,9 @@ def build(programme: Programme, today: date | None = None, slug: str | None = No
         engagement_gaps=stakeholders.engagement_gaps(stakeholders.register(programme))[:10],
         outcomes=outcomes.latest_outcomes(programme),
         scenario=costs.report_scenario(programme),
+        in_use=InUse(
+            coverage=framework.portfolio_coverage([programme.id], today).get(programme.id),
+            dropped=framework.dropped_elements(programme),
+            questionnaires=evaluation.headlines([programme.id]).get(programme.id),
+            concerns=spc_views.concerns(programme)),
     )
