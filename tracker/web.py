@@ -128,13 +128,13 @@ def init_app(app: Flask) -> None:
 
     def nav_items(entries: list[tuple]) -> list[dict]:
         """Service navigation items, the current area's marked active. An entry is
-        (endpoint, text) or (endpoint, text, word): with a word, only endpoints of the same
-        blueprint containing it count, for blueprints that serve several areas."""
+        (endpoint, text) or (endpoint, text, blueprints): with blueprints, an entry that holds
+        several areas under one sub-navigation is active on any of their pages too."""
         items = []
-        for endpoint, text, *word in entries:
-            active = request.blueprint == endpoint.split(".")[0] and (
-                not word or word[0] in (request.endpoint or ""))
-            items.append({"href": url_for(endpoint), "text": text, "active": active})
+        for endpoint, text, *also in entries:
+            blueprints = {endpoint.split(".")[0], *(also[0] if also else ())}
+            items.append({"href": url_for(endpoint), "text": text,
+                          "active": request.blueprint in blueprints})
         return items
 
     def page_items(page, base: str) -> list[dict]:
