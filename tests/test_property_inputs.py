@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.form_sweep import FORMS, check, fingerprint, forms_for, world  # noqa: F401
+from tests.form_sweep import FORMS, check, fingerprint, forms_for
 from tracker.models import Role
 
 SLUG = "/a/testshire"
