@@ -213,14 +213,17 @@ def world(client, signed_in, programme, authority):
             "draft_commitment_id": commitment.id, "lead_id": lead.id}
 
 
+_tables: list = []
+
+
 def fingerprint() -> tuple:
     """Every table's row count and, where rows carry a version, the sum of their versions:
     in one query, it changes when any row is added, removed or saved by an edit."""
-    existing = set(inspect(db.engine).get_table_names())
+    if not _tables:  # the migrated tables, once: they are the same for the whole session
+        existing = set(inspect(db.engine).get_table_names())
+        _tables.extend(t for t in db.metadata.sorted_tables if t.name in existing)
     parts = []
-    for table in db.metadata.sorted_tables:
-        if table.name not in existing:
-            continue
+    for table in _tables:
         version = func.coalesce(func.sum(table.c.version), 0) if "version" in table.c \
             else literal(0)
         parts.append(select(literal(table.name).label("t"), func.count().label("n"),
