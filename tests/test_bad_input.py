@@ -29,11 +29,11 @@ BAD_TEXT = {
                                            "Brief\x07 the\x1b IRO\x7f\x0b service\x0c",
                                            "One\r\nTwo\rThree\u2028Four\u0085"],
     "zero-width-only": ["\u200b\u200c\u200d\ufeff\u2060"],
-    "formula-cells": ['=HYPERLINK("http://evil.example","Click")', "+1+1", "-2+3",
-                      "@SUM(A1:A9)"],
-    "non-ascii-digits": ["\u0662\u0661", "\uff12\uff11", "\u00b2"],
-    "huge-number": ["9" * 40],
-    "html-and-script": ["<script>alert(1)</script><b onmouseover=alert(1)>x</b>"],
+    # What a spreadsheet or a browser would run.
+    "formula-cells-and-script": ['=HYPERLINK("http://evil.example","Click")', "+1+1", "-2+3",
+                                 "@SUM(A1:A9)",
+                                 "<script>alert(1)</script><b onmouseover=alert(1)>x</b>"],
+    "non-ascii-digits-and-huge-numbers": ["\u0662\u0661", "\uff12\uff11", "\u00b2", "9" * 40],
 }
 # Put into every textarea (Markdown is shown from them), the single-line fields left as typed.
 NESTED_MARKDOWN = ["- " * 600, "> " * 1000, "[" * 2000, "*_" * 900]
