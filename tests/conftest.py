@@ -18,7 +18,7 @@ from tracker import create_app
 from tracker.extensions import db, limiter
 from tracker.models import Role, User
 
-pytest_plugins = ["tests.factories"]  # create_user, create_authority, member, programme...
+pytest_plugins = ["tests.factories", "tests.form_sweep"]  # create_user, member, world...
 
 PASSWORD = "correct horse battery"
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))

@@ -1,10 +1,17 @@
 """Delivery under faults, against real SMTP servers on loopback that refuse, drop and stall:
-one message's failure never stops the others, nothing is sent twice, nothing is stuck."""
+one message's failure never stops the others, nothing is sent twice, nothing is stuck; and a
+real `flask send-due` killed mid-send loses nothing and doubles only the documented message."""
 
+import asyncio
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from datetime import date, datetime, timedelta
+from email.parser import BytesParser
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -229,3 +236,66 @@ def test_a_scheduler_down_at_reminder_time_catches_up_once_on_start(app, member,
     assert catch_up(app) == [], "before Tuesday's time nothing is due"
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 24, 9, 0))
     assert catch_up(app) == ["reminders", "health"]
+
+
+class _KillingSink:
+    """A slow mail server that, on receiving message number `kill_at`, SIGKILLs the sender
+    before answering: the message has arrived, but the sender never learns it went."""
+
+    def __init__(self, kill_at: int):
+        self.kill_at = kill_at
+        self.keys: list[str] = []
+        self.sender: subprocess.Popen | None = None
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(0.05)  # a slow relay: the batch is mid-send when the kill comes
+        self.keys.append(BytesParser().parsebytes(envelope.content)["X-Homeward-Key"])
+        if len(self.keys) == self.kill_at and self.sender is not None:
+            os.kill(self.sender.pid, signal.SIGKILL)
+            await asyncio.sleep(0.2)
+        return "250 OK"
+
+
+@pytest.mark.commits  # a real `flask send-due` process reads the queued rows
+def test_a_sender_killed_mid_send_loses_nothing_and_sends_one_message_twice(
+        app, member, database_url, monkeypatch):
+    count, kill_at = 25, 13  # the kill comes in the second batch of CLAIM_BATCH
+    sink = _KillingSink(kill_at)
+    port = _free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        _queue(count, member)
+        env = {**os.environ, "DATABASE_URL": database_url, "MAIL_SERVER": "127.0.0.1",
+               "MAIL_PORT": str(port), "MAIL_USE_STARTTLS": "0", "MAIL_USE_TLS": "0",
+               "MAIL_USERNAME": "", "SECRET_KEY": "test-secret-key-not-for-production"}
+        sink.sender = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "tracker", "send-due", "--no-digest"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        output = sink.sender.communicate(timeout=60)[0].decode()
+        assert sink.sender.returncode == -signal.SIGKILL, output
+
+        db.session.expire_all()
+        rows = db.session.execute(select(OutboxMessage)).scalars().all()
+        assert sum(m.sent_at is not None for m in rows) == kill_at - 1
+        stuck = [m for m in rows if m.claimed_by is not None]
+        # Only the dead sender's batch in hand waits for its claim to expire: the message in
+        # flight and the rest of its batch of ten.
+        assert len(stuck) == 2 * delivery.CLAIM_BATCH - kill_at + 1
+        assert all(m.claimed_at >= clock.now() - timedelta(minutes=1) for m in stuck)
+
+        _use_server(app, port)
+        # A second sender at once sends everything not claimed, and leaves the claimed alone.
+        assert delivery.deliver() == (count - 2 * delivery.CLAIM_BATCH, 0)
+        # Once the claim time has passed, the rest goes.
+        later = clock.now() + timedelta(minutes=delivery.CLAIM_MINUTES, seconds=1)
+        monkeypatch.setattr(clock, "now", lambda: later)
+        assert delivery.deliver() == (len(stuck), 0)
+    finally:
+        controller.stop()
+
+    assert _states() == {"Sent": count}  # and nothing is left claimed
+    # The documented window, exactly: the one message the server took as the sender died.
+    assert sorted(set(sink.keys)) == sorted(f"test:{i}" for i in range(count))
+    assert len(sink.keys) == count + 1
+    assert sink.keys.count(f"test:{kill_at - 1}") == 2

@@ -63,10 +63,17 @@ def record(
         action=action,
         actor=actor,
         changes=changes or {},
-        summary=summary,
+        summary=_fitted(summary),
     )
     db.session.add(event)
     return event
+
+
+def _fitted(summary: str) -> str:
+    """A summary quotes what was typed (a decision's 2,000 characters, say): shortened to its
+    column, or PostgreSQL refuses the whole save."""
+    limit = AuditEvent.summary.type.length
+    return summary if len(summary) <= limit else summary[:limit - 1] + "…"
 
 
 def created(row: Any, actor: User | None, *, summary: str = "") -> AuditEvent:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from flask import (
     Response,
@@ -223,7 +223,9 @@ def bulk():
     form = forms.BulkForm()
     owners = action_owners(members)
     form.owner.choices = member_choices(owners, "Choose a person")
-    back = url_for(".log") + (f"?{request.form['filters']}" if request.form.get("filters") else "")
+    # The list's filters, re-encoded: a raw line break would end up in the Location header.
+    filters = urlencode(parse_qsl(request.form.get("filters", "")))
+    back = url_for(".log") + (f"?{filters}" if filters else "")
     if not form.validate():
         for message in form.action_ids.errors + form.owner.errors + form.due_date.errors:
             flash(message, "error")
