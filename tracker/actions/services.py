@@ -251,8 +251,38 @@ def bulk_update(actions: Iterable[Action], actor: User, **values) -> int:
 CSV_COLUMNS = ["id", "title", "owner", "owner_email", "due_date", "status", "rag", "workstream",
                "milestone", "source", "details", "created_at", "completed_at"]
 DETAILS_LENGTH = 20_000  # the form's limit too; the column is unbounded text
-IMPORT_COLUMNS = ["title", "owner_email", "owner_name", "due_date", "status", "workstream",
-                  "milestone", "details"]
+IMPORTER = imports.Importer("action", (
+    imports.Field("title", "Title", imports.text(column_length(Action.title)), required=True,
+                  aliases=("action", "action title", "what"),
+                  hint="What is to be done.", example="Brief the IRO service on the Framework"),
+    imports.Field("owner", "Owner", imports.text(column_length(User.email)),
+                  aliases=("owner email", "email", "assigned to", "responsible", "who",
+                           "lead"),
+                  hint="A member's email address or their name exactly as Homeward shows it. "
+                       "Any other name is kept as the owner's name, for someone without an "
+                       "account.", example="jo@example.gov.uk"),
+    imports.Field("owner_name", "Owner without an account",
+                  imports.text(column_length(Action.owner_name)), aliases=("owner name",),
+                  hint="The owner's name when they have no Homeward account and the Owner "
+                       "column is blank."),
+    imports.Field("due_date", "Due date", imports.parse_date,
+                  aliases=("due", "due by", "deadline", "target date", "date due", "by when"),
+                  hint="A date like 31/03/2027 or 2027-03-31, or an Excel date.",
+                  example="31/03/2027"),
+    imports.Field("status", "Status", imports.choice(ActionStatus),
+                  aliases=("progress", "state"),
+                  hint=f"One of {', '.join(s.label for s in ActionStatus)}. Open when blank.",
+                  example=ActionStatus.OPEN.label),
+    imports.Field("workstream", "Workstream", imports.text(column_length(Workstream.name)),
+                  hint="The name of one of the programme's workstreams.",
+                  example="Communication and workforce development"),
+    imports.Field("milestone", "Milestone", imports.text(column_length(Milestone.title)),
+                  hint="The title of one of the programme's milestones."),
+    imports.Field("details", "Details", imports.text(DETAILS_LENGTH, multiline=True),
+                  aliases=("notes", "description", "comments"),
+                  hint="Anything more about the action.",
+                  example="Half an hour at the team meeting"),
+))
 
 
 def source_label(action: Action) -> str:
@@ -301,53 +331,50 @@ def export_csv(actions: Iterable[Action], today: date | None = None) -> str:
     return out.getvalue()
 
 
-def parse_import(text: str, programme_id: int, authority_id: int) -> list[imports.Row]:
-    """Every row with every problem it has; nothing is saved here. FileProblem when the file
-    as a whole cannot be read."""
-    rows = imports.read_sheet(imports.csv_records(text), columns=IMPORT_COLUMNS,
-                              required=["title"], noun="action")
-    members = {
-        u.email: u for u in db.session.execute(
-            select(User).join(Membership).where(Membership.authority_id == authority_id)
-        ).scalars()
-    }
+def check_import(rows: list[imports.Row], programme_id: int, authority_id: int) -> None:
+    """What needs the authority's records: owners among its members, its programme's
+    workstreams and milestones by name. Three queries whatever the number of rows."""
+    members = db.session.execute(
+        select(User).join(Membership).where(Membership.authority_id == authority_id)
+    ).scalars().all()
+    by_email = {u.email.lower(): u for u in members}
+    by_name: dict[str, list[User]] = {}
+    for u in members:
+        by_name.setdefault(" ".join(u.name.split()).casefold(), []).append(u)
     workstreams = {w.name.lower(): w for w in db.session.execute(
         select(Workstream).where(Workstream.programme_id == programme_id)).scalars()}
     milestones = {m.title.lower(): m for m in db.session.execute(
         select(Milestone).where(Milestone.programme_id == programme_id)).scalars()}
     for row in rows:
-        row.parsed = {
-            "title": imports.text_cell(row, "title", max_length=column_length(Action.title),
-                                       required="title is empty"),
-            "details": imports.text_cell(row, "details", multiline=True,
-                                         max_length=DETAILS_LENGTH),
-            "owner_name": imports.text_cell(row, "owner_name",
-                                            max_length=column_length(Action.owner_name)),
-        }
-        email = imports.text_cell(row, "owner_email", max_length=column_length(User.email))
-        if email:
-            if email.lower() in members:
-                row.parsed["owner"] = members[email.lower()]
+        said = row.parsed.pop("owner", "")
+        if said:
+            row.parsed.pop("owner_name", None)
+        if "@" in said:
+            if said.lower() in by_email:
+                row.parsed["owner"] = by_email[said.lower()]
             else:
-                row.problem("owner_email", f"owner_email {email} is not a member of this "
-                                           "authority")
-        due = imports.date_cell(row, "due_date")
-        if due:
-            row.parsed["due_date"] = due
-        status = row.values.get("status", "").lower().replace(" ", "_") or "open"
-        try:
-            row.parsed["status"] = ActionStatus(status)
-        except ValueError:
-            row.problem("status", f"status {row.values.get('status')!r} is not one of "
-                                  f"{', '.join(s.value for s in ActionStatus)}")
+                row.problem("owner", f"{row.heading('owner')} {said} is not a member of this "
+                                     "authority")
+        elif said:
+            named = by_name.get(" ".join(said.split()).casefold(), [])
+            if len(named) > 1:
+                row.problem("owner", f"{len(named)} members are called {said}: use the "
+                                     "email address of the one you mean")
+            elif named:
+                row.parsed["owner"] = named[0]
+            elif len(said) > column_length(Action.owner_name):
+                row.problem("owner", f"{row.heading('owner')} must be "
+                                     f"{column_length(Action.owner_name):,} characters or fewer")
+            else:
+                row.parsed["owner_name"] = said
         for key, known in (("workstream", workstreams), ("milestone", milestones)):
-            name = row.values.get(key, "")
+            name = row.parsed.pop(key, "")
             if name:
                 if name.lower() in known:
                     row.parsed[key] = known[name.lower()]
                 else:
-                    row.problem(key, f"{key} {name!r} does not exist in this programme")
-    return rows
+                    row.problem(key, f"{row.heading(key)} {name!r} does not exist in this "
+                                     "programme")
 
 
 def import_rows(programme: Programme, rows: list[imports.Row], actor: User) -> list[Action]:
