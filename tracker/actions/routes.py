@@ -257,7 +257,8 @@ def import_csv():
 
 @bp.get("/template.<any(csv, xlsx):kind>")
 def import_template(kind: str):
-    return imports.template_response(services.IMPORTER, kind, "actions-template")
+    return imports.template_response(services.import_template(g.programme.id, current_user),
+                                     kind, "actions-template")
 
 
 @bp.app_template_global()

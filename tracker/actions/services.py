@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, insert, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import audit, calendar, clock, imports
@@ -377,9 +377,39 @@ def check_import(rows: list[imports.Row], programme_id: int, authority_id: int) 
                                      "programme")
 
 
-def import_rows(programme: Programme, rows: list[imports.Row], actor: User) -> list[Action]:
+def import_template(programme_id: int, user: User) -> imports.Importer:
+    """The importer whose template's example row names the person downloading it and one of
+    their programme's workstreams, so the template imports as it is."""
+    workstream = db.session.scalar(select(Workstream.name).where(
+        Workstream.programme_id == programme_id).order_by(Workstream.id).limit(1))
+    return IMPORTER.with_examples(owner=user.email, workstream=workstream or "")
+
+
+def import_rows(programme: Programme, rows: list[imports.Row], actor: User) -> list[int]:
     assert not any(r.problems for r in rows), "import only rows without problems"
-    return [create_action(programme, actor=actor, **row.parsed) for row in rows]
+    # One INSERT for the lot, not an ORM object each: 10,000 rows take seconds, not minutes.
+    now = clock.now()
+    values = []
+    for row in rows:
+        parsed = row.parsed
+        owner, status = parsed.get("owner"), parsed.get("status", ActionStatus.OPEN)
+        done = status == ActionStatus.DONE
+        values.append({
+            "programme_id": programme.id, "title": parsed["title"],
+            "details": parsed.get("details", ""),
+            "owner_id": owner.id if owner else None,
+            "owner_name": "" if owner else parsed.get("owner_name", ""),
+            "due_date": parsed.get("due_date"), "status": status,
+            "workstream_id": parsed["workstream"].id if "workstream" in parsed else None,
+            "milestone_id": parsed["milestone"].id if "milestone" in parsed else None,
+            "created_by_id": actor.id, "created_at": now, "updated_at": now, "version": 1,
+            "completed_at": now if done else None, "completed_by_id": actor.id if done else None,
+        })
+    ids = db.session.scalars(
+        insert(Action).returning(Action.id, sort_by_parameter_order=True), values).all()
+    audit.created_many(Action, ids, programme_id=programme.id, actor=actor,
+                       summaries=[f"Action created: {v['title']}" for v in values])
+    return ids
 
 
 def page_options() -> tuple:
