@@ -33,6 +33,7 @@ EXPECTED = {
     Permission.MANAGE_COST_SCENARIOS: {"lead", "steering"},
     Permission.WRITE_POSTCARDS: {"lead", "steering", "consultant", "champion"},
     Permission.ANSWER_POSTCARDS: {"lead", "steering", "consultant", "champion"},
+    Permission.EXPORT_RECORD: {"lead"},
 }
 
 

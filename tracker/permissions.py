@@ -45,6 +45,7 @@ class Permission(enum.StrEnum):
     MANAGE_COST_SCENARIOS = "manage_cost_scenarios"
     WRITE_POSTCARDS = "write_postcards"
     ANSWER_POSTCARDS = "answer_postcards"
+    EXPORT_RECORD = "export_record"
 
 
 _ALL = frozenset(Role)
@@ -94,6 +95,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     # door, and the postcards service also checks the person is a current member of the group.
     Permission.WRITE_POSTCARDS: _MEMBERS,
     Permission.ANSWER_POSTCARDS: _MEMBERS,
+    # The whole record, members' email addresses included, goes out on the lead's say-so.
+    Permission.EXPORT_RECORD: _LEAD,
 }
 
 

@@ -255,10 +255,16 @@ def import_csv():
     return render_template("actions/import.html", form=form, upload=upload), upload.status(form)
 
 
-@bp.get("/template.<any(csv, xlsx):kind>")
-def import_template(kind: str):
+@bp.get("/template.csv")
+def import_template():
     return imports.template_response(services.import_template(g.programme.id, current_user),
-                                     kind, "actions-template")
+                                     "csv", "actions-template")
+
+
+@bp.get("/template.xlsx")
+def import_template_xlsx():
+    return imports.template_response(services.import_template(g.programme.id, current_user),
+                                     "xlsx", "actions-template")
 
 
 @bp.app_template_global()

@@ -110,9 +110,14 @@ def import_csv():
     return render_template("outcomes/import.html", form=form, upload=upload), upload.status(form)
 
 
-@bp.get("/template.<any(csv, xlsx):kind>")
-def import_template(kind: str):
-    return imports.template_response(services.import_template(), kind, "outcomes-template")
+@bp.get("/template.csv")
+def import_template():
+    return imports.template_response(services.import_template(), "csv", "outcomes-template")
+
+
+@bp.get("/template.xlsx")
+def import_template_xlsx():
+    return imports.template_response(services.import_template(), "xlsx", "outcomes-template")
 
 
 @bp.get("/export.csv")
