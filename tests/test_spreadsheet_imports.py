@@ -14,7 +14,17 @@ from sqlalchemy import func, select
 from tracker import clock, imports
 from tracker.actions import services as actions
 from tracker.extensions import db
-from tracker.models import Action, ActionStatus, Role
+from tracker.models import (
+    Action,
+    ActionStatus,
+    EngagementLevel,
+    Milestone,
+    MilestoneStatus,
+    Role,
+    Stakeholder,
+    StakeholderGroup,
+    StakeholderType,
+)
 from tracker.outcomes import services as outcomes
 from tracker.plan import services as plan
 
@@ -154,22 +164,66 @@ def test_two_members_with_the_same_name_need_an_email(client, signed_in, program
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-@pytest.mark.parametrize("area", ["actions", "outcomes"])
+@pytest.mark.parametrize("area", ["actions", "outcomes", "milestones", "stakeholders"])
 def test_each_template_imports_back_without_a_problem(client, signed_in, programme, kind, area):
     signed_in(Role.LEAD)
     plan.create_workstream(programme, None, name="Communication and workforce development")
     template = client.get(f"/a/testshire/{area}/template.{kind}")
     assert template.status_code == 200
     assert template.mimetype == (XLSX if kind == "xlsx" else "text/csv")
-    response = _upload(client, template.data, f"template.{kind}",
-                       url=f"/a/testshire/{area}/import")
+    url = f"/a/testshire/{area}/import"
+    page = client.get(url).get_data(as_text=True)
+    assert f"/a/testshire/{area}/template.xlsx" in page
+    response = _upload(client, template.data, f"template.{kind}", url=url)
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page
     assert "Import 1 " in page
-    if area == "actions":
-        assert client.post(f"/a/testshire/{area}/import", data=_confirm_form(page)).status_code \
-            == 302
-        assert _actions()[0].title == "Brief the IRO service on the Framework"
+    assert client.post(url, data=_confirm_form(page)).status_code == 302
+
+
+def test_milestones_import_with_uk_dates_and_their_rules(client, signed_in, programme):
+    signed_in(Role.LEAD)
+    plan.create_workstream(programme, None, name="Data")
+    url = "/a/testshire/milestones/import"
+    text = ("Milestone,Due,Workstream,Status,Achieved\n"
+            "Guidance published,31/3/27,data,Planned,\n"
+            "Panel trained,30/06/2027,,Achieved,\n"
+            "Audit done,1/9/2027,Nope,,\n")
+    page = html.unescape(_upload(client, text, url=url).get_data(as_text=True))
+    assert "Row 3, column Achieved: Enter the date the milestone was achieved" in page
+    assert "Row 4, column Workstream: Workstream 'Nope' does not exist" in page
+    text = text.replace("Achieved,\n", "Achieved,12/06/2027\n").replace("Nope", "Data")
+    page = _upload(client, text, url=url).get_data(as_text=True)
+    assert client.post(url, data=_confirm_form(page)).status_code == 302
+    saved = {m.title: m for m in db.session.execute(select(Milestone)).scalars()}
+    assert saved["Guidance published"].target_date == date(2027, 3, 31)
+    assert saved["Guidance published"].workstream.name == "Data"
+    assert saved["Panel trained"].achieved_on == date(2027, 6, 12)
+    assert saved["Panel trained"].status == MilestoneStatus.ACHIEVED
+
+
+def test_stakeholders_import_by_label_with_contact_owners_by_name(client, signed_in,
+                                                                  programme, member):
+    signed_in(Role.LEAD)
+    colleague = member(Role.STEERING, name="Priya Shah")
+    url = "/a/testshire/stakeholders/import"
+    rows = [["Name", "Type", "Group", "Contact owner", "Influence", "Interest",
+             "Engagement now", "Engagement wanted"],
+            ["CAFCASS", "Agency", "Courts and legal", "priya shah", 4, 3, "Neutral",
+             "supportive"],
+            ["Foster carers", "Group of people", "carers", "Nobody Known", 6, 2, "Unaware",
+             "Leading"]]
+    page = html.unescape(_upload(client, _xlsx(rows), "s.xlsx", url=url).get_data(as_text=True))
+    assert "Row 3, column Influence: Influence must be from 1 (low) to 5 (high)" in page
+    assert "no member of this authority is called Nobody Known" in page
+    rows[2][3], rows[2][4] = colleague.email, 2
+    page = _upload(client, _xlsx(rows), "s.xlsx", url=url).get_data(as_text=True)
+    assert client.post(url, data=_confirm_form(page)).status_code == 302
+    saved = {s.name: s for s in db.session.execute(select(Stakeholder)).scalars()}
+    assert saved["CAFCASS"].contact_owner_id == colleague.id
+    assert saved["CAFCASS"].group == StakeholderGroup.COURTS
+    assert saved["Foster carers"].kind == StakeholderType.GROUP
+    assert saved["Foster carers"].level_wanted == EngagementLevel.LEADING
 
 
 def test_the_xlsx_template_has_the_headings_people_see():

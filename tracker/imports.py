@@ -209,6 +209,43 @@ def whole_number(value: str, label: str) -> int:
     return validation.parse_whole_number(value, label)
 
 
+class Members:
+    """An authority's members as a cell names them: by email address, or by name exactly as
+    Homeward shows it (ignoring case and extra spaces)."""
+
+    def __init__(self, users: Iterable):
+        self.by_email = {}
+        self.by_name: dict[str, list] = {}
+        for user in users:
+            self.by_email[user.email.lower()] = user
+            self.by_name.setdefault(self._name(user.name), []).append(user)
+
+    @staticmethod
+    def _name(name: str) -> str:
+        return " ".join(name.split()).casefold()
+
+    def find(self, row: Row, column: str, said: str, *, others_allowed: bool = False):
+        """The member the cell names, or None: with the row's problem added unless
+        `others_allowed` and the cell is a name that is no member's (someone without an
+        account)."""
+        if "@" in said:
+            found = self.by_email.get(said.lower())
+            if found is None:
+                row.problem(column, f"{row.heading(column)} {said} is not a member of this "
+                                    "authority")
+            return found
+        named = self.by_name.get(self._name(said), [])
+        if len(named) > 1:
+            row.problem(column, f"{len(named)} members are called {said}: use the email "
+                                "address of the one you mean")
+            return None
+        if not named and not others_allowed:
+            row.problem(column, f"{row.heading(column)}: no member of this authority is "
+                                f"called {said}; use their name as Homeward shows it, or "
+                                "their email address")
+        return named[0] if named else None
+
+
 # -- Files to records ---------------------------------------------------------------------------
 
 def _too_large() -> FileProblem:

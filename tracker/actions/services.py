@@ -334,13 +334,9 @@ def export_csv(actions: Iterable[Action], today: date | None = None) -> str:
 def check_import(rows: list[imports.Row], programme_id: int, authority_id: int) -> None:
     """What needs the authority's records: owners among its members, its programme's
     workstreams and milestones by name. Three queries whatever the number of rows."""
-    members = db.session.execute(
+    members = imports.Members(db.session.execute(
         select(User).join(Membership).where(Membership.authority_id == authority_id)
-    ).scalars().all()
-    by_email = {u.email.lower(): u for u in members}
-    by_name: dict[str, list[User]] = {}
-    for u in members:
-        by_name.setdefault(" ".join(u.name.split()).casefold(), []).append(u)
+    ).scalars())
     workstreams = {w.name.lower(): w for w in db.session.execute(
         select(Workstream).where(Workstream.programme_id == programme_id)).scalars()}
     milestones = {m.title.lower(): m for m in db.session.execute(
@@ -349,24 +345,17 @@ def check_import(rows: list[imports.Row], programme_id: int, authority_id: int) 
         said = row.parsed.pop("owner", "")
         if said:
             row.parsed.pop("owner_name", None)
-        if "@" in said:
-            if said.lower() in by_email:
-                row.parsed["owner"] = by_email[said.lower()]
-            else:
-                row.problem("owner", f"{row.heading('owner')} {said} is not a member of this "
-                                     "authority")
-        elif said:
-            named = by_name.get(" ".join(said.split()).casefold(), [])
-            if len(named) > 1:
-                row.problem("owner", f"{len(named)} members are called {said}: use the "
-                                     "email address of the one you mean")
-            elif named:
-                row.parsed["owner"] = named[0]
-            elif len(said) > column_length(Action.owner_name):
-                row.problem("owner", f"{row.heading('owner')} must be "
-                                     f"{column_length(Action.owner_name):,} characters or fewer")
-            else:
-                row.parsed["owner_name"] = said
+            before = len(row.problems)
+            owner = members.find(row, "owner", said, others_allowed=True)
+            if owner is not None:
+                row.parsed["owner"] = owner
+            elif len(row.problems) == before:  # a name, of someone without an account
+                if len(said) > column_length(Action.owner_name):
+                    row.problem("owner", f"{row.heading('owner')} must be "
+                                         f"{column_length(Action.owner_name):,} characters or "
+                                         "fewer")
+                else:
+                    row.parsed["owner_name"] = said
         for key, known in (("workstream", workstreams), ("milestone", milestones)):
             name = row.parsed.pop(key, "")
             if name:
