@@ -1,12 +1,15 @@
 """flask backup / restore: a consistent copy while the app runs, and a restore that gives back
 the same database, row for row, and never overwrites data unasked."""
 
+import shutil
 import sqlite3
+import uuid
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import create_engine, select, text
 
-from tests.conftest import TEST_CONFIG
+from tests.conftest import TEST_CONFIG, postgres_url
 from tracker import backup as backups
 from tracker import create_app, demo
 from tracker.extensions import db
@@ -117,3 +120,49 @@ def test_postgresql_tools_are_checked_before_they_run(monkeypatch):
         backups._pg_tool(None, "pg_dump")
     assert backups._major("16.4 (Debian 16.4-1.pgdg120+1)") == 16
     assert backups._major("pg_dump (PostgreSQL) 15.8") == 15
+
+
+@pytest.mark.postgres
+def test_the_demo_round_trips_through_pg_dump_and_pg_restore(tmp_path):
+    if shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not on PATH")
+    url = postgres_url()
+    names = [f"homeward_backup_{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in names:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    live, restored = (create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI":
+                                  url.rsplit("/", 1)[0] + f"/{name}"}) for name in names)
+    try:
+        with live.app_context():
+            upgrade(revision="heads")
+            demo.load()
+            db.session.commit()
+        saved = tmp_path / "homeward.dump"
+        result = _run(live, "backup", saved)
+        assert result.exit_code == 0, result.output
+        result = _run(restored, "restore", saved)
+        assert result.exit_code == 0, result.output
+
+        def rows(app):
+            with app.app_context():
+                return {t.name: db.session.execute(
+                    select(t).order_by(*t.primary_key.columns)).all()
+                    for t in db.metadata.sorted_tables}
+
+        before, after = rows(live), rows(restored)
+        assert sum(len(r) for r in before.values()) > 100
+        for table in before:
+            assert after[table] == before[table], table
+        refused = _run(restored, "restore", saved)
+        assert refused.exit_code != 0 and "The database is not empty" in refused.output
+    finally:
+        for app in (live, restored):
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+        with admin.connect() as conn:
+            for name in names:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
