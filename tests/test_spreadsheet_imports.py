@@ -267,3 +267,26 @@ def test_ten_thousand_rows_import_in_a_few_seconds_with_one_preview(client, sign
     assert db.session.scalar(select(func.count()).select_from(Action)) == 10_000
     assert took < 30, took  # a few seconds on a quiet machine; generous for a shared one
     print(f"10,000 rows: {took:.1f}s")
+
+
+@pytest.mark.parametrize("url", [ACTIONS, "/a/testshire/milestones/import",
+                                 "/a/testshire/stakeholders/import"])
+def test_a_preview_runs_a_fixed_number_of_queries(client, signed_in, programme, member,
+                                                  count_queries, url):
+    me = signed_in(Role.LEAD)
+    for n in range(3):
+        member(Role.STEERING, name=f"Member {n}")
+    plan.create_workstream(programme, None, name="Data")
+    db.session.commit()
+
+    def sheet(n):
+        return "Title,Name,Owner,Contact owner,Target date,Workstream\n" + "".join(
+            f"T{i},N{i},{me.email},Member {i % 3},1/2/2027,Data\n" for i in range(n))
+
+    counts = []
+    for n in (2, 200):
+        data = sheet(n)
+        with count_queries() as q:
+            assert _upload(client, data, url=url).status_code in (200, 400)
+        counts.append(q.count)
+    assert counts[0] == counts[1]
