@@ -5,6 +5,7 @@ import html
 import io
 import re
 import time
+import zipfile
 from datetime import date, datetime
 
 import pytest
@@ -43,6 +44,14 @@ def _xlsx(rows) -> bytes:
         book.active.append(row)
     out = io.BytesIO()
     book.save(out)
+    return out.getvalue()
+
+
+def _bomb() -> bytes:
+    """A small zip that unpacks to more than any real workbook."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"\0" * (imports.MAX_XLSX_UNPACKED + 1))
     return out.getvalue()
 
 
@@ -240,6 +249,7 @@ def test_the_xlsx_template_has_the_headings_people_see():
     (_xlsx([["Title"], ["A\x7fB"]]), "a.xlsx", "contains a control character"),
     (_xlsx([["Title"], ["x" * 301]]), "a.xlsx", "must be 300 characters or fewer"),
     (_xlsx([]), "a.xlsx", "The file is empty"),
+    (_bomb(), "a.xlsx", "more than Homeward can read at once"),
 ])
 def test_bad_workbooks_are_named(client, signed_in, programme, data, name, problem):
     signed_in(Role.LEAD)

@@ -33,6 +33,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 MAX_CELL_CHARACTERS = 20_000
 MAX_COLUMNS = 100
+MAX_XLSX_UNPACKED = 200 * 1024 * 1024
 # Rows the preview lists when none has a problem; rows with problems are always all listed.
 PREVIEW_ROWS = 100
 
@@ -293,11 +294,22 @@ def xlsx_text(data: bytes) -> str:
 
     if len(data) > MAX_FILE_BYTES:
         raise _too_large()
+    unreadable = FileProblem("The file cannot be read as an Excel workbook: save it again as "
+                             ".xlsx or as \"CSV UTF-8\"")
+    try:
+        # A workbook is a zip: refuse one that unpacks to far more than any real sheet (a
+        # "zip bomb") before openpyxl reads its shared strings into memory.
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(i.file_size for i in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise unreadable from exc
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise FileProblem("The workbook holds more than Homeward can read at once: split it "
+                          "into smaller files")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileProblem("The file cannot be read as an Excel workbook: save it again as "
-                          ".xlsx or as \"CSV UTF-8\"") from exc
+        raise unreadable from exc
     try:
         sheet = book.worksheets[0]
         out = io.StringIO()
