@@ -77,6 +77,21 @@ FORMS = {
     "stakeholders.record": "/engagements/{engagement_id}/record",
     "stakeholders.new_feedback": "/feedback/new",
     "stakeholders.raise_action": "/feedback/{feedback_id}/action",
+    "stakeholders.import_stakeholders": "/stakeholders/import",
+    "plan.import_milestones": "/milestones/import",
+    "framework.new_team": "/framework/teams/new",
+    "framework.edit_team": "/framework/teams/{team_id}/edit",
+    "framework.add_staff": "/framework/teams/{team_id}/staff/new",
+    "framework.edit_staff": "/framework/staff/{staff_id}/edit",
+    "framework.import_staff": "/framework/staff/import",
+    "framework.new_event": "/framework/training/new",
+    "framework.attendance": "/framework/training/{event_id}",
+    "framework.rate": "/framework/teams/{team_id}/fidelity",
+    "framework.new_adaptation": "/framework/adaptations/new",
+    "evaluation.open_round": "/evaluation",
+    "evaluation.send_links": "/evaluation/rounds/{round_id}",
+    "evaluation.close_round": "/evaluation/rounds/{round_id}",
+    "health.thresholds": "/health/thresholds",
 }
 # Not swept: sign-out, and the site administrator's pages (no programme content).
 NOT_SWEPT = {"auth.logout"}
@@ -174,7 +189,7 @@ class _Forms(HTMLParser):
 
 def forms_on(client, page: str) -> list[Form]:
     response = client.get(page)
-    if response.status_code != 200:
+    if response.status_code != 200 or response.mimetype != "text/html":
         return []
     parser = _Forms(page)
     parser.feed(response.get_data(as_text=True))

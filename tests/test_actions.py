@@ -271,13 +271,13 @@ def test_csv_import_lists_every_problem_and_saves_nothing(client, signed_in, pro
     signed_in(Role.LEAD)
     text = ("title,owner_email,due_date,status,milestone\n"
             "Fine row,,2027-01-01,open,\n"
-            ",stranger@example.org,31/01/2027,finished,Nope\n")
+            ",stranger@example.org,31/13/2027,finished,Nope\n")
     response = client.post(f"{BASE}/import", data={"file": (io.BytesIO(text.encode()), "a.csv")},
                            content_type="multipart/form-data")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     for problem in ("title is empty", "owner_email stranger@example.org is not a member",
-                    "due_date &#39;31/01/2027&#39; is not a date",
+                    "due_date &#39;31/13/2027&#39; is not a real date",
                     "status &#39;finished&#39; is not one of",
                     "milestone &#39;Nope&#39; does not exist"):
         assert problem in page, problem
@@ -289,7 +289,10 @@ def test_import_without_a_title_column(client, signed_in, programme):
     signed_in(Role.LEAD)
     response = client.post(f"{BASE}/import", data={
         "file": (io.BytesIO(b"name,date\nx,y\n"), "a.csv")}, content_type="multipart/form-data")
-    assert "The first row must name the columns. Missing: title" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "No column is matched to Title: choose the column that holds it" in page
+    assert '<option value="" selected>Do not import</option>' in page  # nothing matched by name
 
 
 # -- query counts -------------------------------------------------------------------------------

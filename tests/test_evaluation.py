@@ -427,3 +427,16 @@ def test_headlines_for_many_authorities_take_a_fixed_number_of_queries(
     with count_queries() as q:
         found = services.headlines(ids)
     assert q.count == few and len(found) == 4 and all(h.change for h in found.values())
+
+
+def test_a_respondents_own_markup_comes_back_as_text(client, programme):
+    round_ = _round(programme)
+    key = _start(client, round_).headers["Location"].split("/")[3]
+    pages = len(questionnaires.current().instrument("practice", 1).sections)
+    typed = '<script>alert(1)</script><b onclick="x()">bold</b>'
+    client.post(f"/questionnaire/{round_.token}/{key}/{pages}",
+                data={"anything-else": typed, "then": "later"})
+    for path in (f"{pages}", "check"):
+        page = client.get(f"/questionnaire/{round_.token}/{key}/{path}").get_data(as_text=True)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert "<script>alert" not in page and "<b onclick" not in page

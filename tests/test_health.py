@@ -4,7 +4,7 @@ snapshots, and the pages that show them (issue 15)."""
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from tests.factories import add_group_member, hold_meeting, make_meeting
 from tracker import clock
@@ -20,6 +20,7 @@ from tracker.models import (
     Action,
     ActionNote,
     ChecklistTask,
+    HealthSettings,
     HealthSnapshot,
     MeetingKind,
     MeetingStatus,
@@ -480,10 +481,17 @@ def services_programme(slug):
 def test_a_threshold_save_over_someone_elses_is_refused_and_keeps_what_was_typed(client,
                                                                                  signed_in):
     signed_in(Role.LEAD)
-    client.get("/a/testshire/health/thresholds")
+    opened = client.get("/a/testshire/health/thresholds").get_data(as_text=True)
+    # Opening the form writes nothing: the authority has no row of its own until it saves one.
+    assert 'name="version" type="hidden" value="0"' in opened
+    assert db.session.execute(select(func.count()).select_from(HealthSettings)).scalar() == 0
     values = {k: str(t.default) for k, t in threshold_data.defaults().items()}
     assert client.post("/a/testshire/health/thresholds",
-                       data=values | {"overdue_rise": "5", "version": "1"}).status_code == 302
+                       data=values | {"overdue_rise": "5", "version": "0"}).status_code == 302
     stale = client.post("/a/testshire/health/thresholds",
-                        data=values | {"overdue_rise": "9", "version": "1"})
+                        data=values | {"overdue_rise": "9", "version": "0"})
     assert stale.status_code == 409 and 'value="9"' in stale.get_data(as_text=True)
+    settings = db.session.execute(select(HealthSettings)).scalar_one()
+    assert settings.thresholds == {"overdue_rise": 5}
+    assert client.post("/a/testshire/health/thresholds", data=values | {
+        "overdue_rise": "9", "version": str(settings.version)}).status_code == 302

@@ -465,7 +465,7 @@ def test_import_names_every_bad_cell_and_saves_nothing(client, signed_in, progra
 def test_import_without_the_required_columns(client, signed_in, programme):
     signed_in(Role.LEAD)
     page = _upload(client, "quarter,children\n2025-26 Q1,4\n").get_data(as_text=True)
-    assert "The first row must name the columns. Missing: returned_home" in page
+    assert "No column is matched to Children who returned home" in page
 
 
 def test_export_reads_back_through_the_import(client, signed_in, programme):

@@ -39,6 +39,7 @@ EXPECTED = {
     Permission.LOG_ADAPTATIONS: {"lead", "steering"},
     Permission.SET_HEALTH_THRESHOLDS: {"lead"},
     Permission.MANAGE_EVALUATION: {"lead", "steering"},
+    Permission.EXPORT_RECORD: {"lead"},
 }
 
 

@@ -80,7 +80,7 @@ def _bind_extensions(app: Flask) -> None:
 # The areas, in the order their blueprints and extension-point entries are added.
 AREAS = ("main", "auth", "admin", "notifications", "portfolio", "checklist", "actions", "plan",
          "meetings", "postcards", "stakeholders", "outcomes", "costs", "report", "api", "framework",
-         "evaluation", "health")
+         "evaluation", "records", "health")
 
 
 def _init_areas(app: Flask) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
 
 from tracker import clock
@@ -82,6 +82,18 @@ def created(row: Any, actor: User | None, *, summary: str = "") -> AuditEvent:
     db.session.flush()
     return record(entity_type(row), row.id, "created", programme_id=row.programme_id,
                   actor=actor, summary=summary)
+
+
+def created_many(model: Any, ids: list[int], *, programme_id: int, actor: User | None,
+                 summaries: list[str]) -> None:
+    """Say who created many new records of one kind at once (an import), in one INSERT."""
+    now = clock.now()
+    if ids:
+        db.session.execute(insert(AuditEvent), [
+            {"programme_id": programme_id, "entity_type": model.__tablename__, "entity_id": id_,
+             "action": "created", "actor_id": actor.id if actor else None, "at": now,
+             "changes": {}, "summary": summary[:300]}
+            for id_, summary in zip(ids, summaries, strict=True)])
 
 
 def updated(row: Any, values: dict[str, Any], seen_version: int | None, actor: User | None, *,

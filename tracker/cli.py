@@ -4,6 +4,7 @@ outside the repo rely on, so change them only with care."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -17,6 +18,8 @@ from tracker.models import MIN_PASSWORD_LENGTH, Role
 def init_app(app: Flask) -> None:
     for command in (create_authority, create_user, add_member, demo, check_checklists,
                     scheduler, send_due):
+        app.cli.add_command(command)
+    for command in (backup, restore):
         app.cli.add_command(command)
 
 
@@ -168,3 +171,29 @@ def send_due(digest: bool | None) -> None:
                f"sent {counts['sent']}, failed {counts['failed']}.")
     if not smtp_configured():
         click.echo("No MAIL_SERVER is set: messages wait in the outbox (see /admin/outbox).")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup(path: Path) -> None:
+    """Copy the whole database to PATH, consistently, while the app runs (README: Backups)."""
+    from tracker import backup as backups
+
+    try:
+        click.echo(backups.backup(db.engine, path))
+    except backups.BackupProblem as exc:
+        _fail(str(exc))
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+def restore(path: Path, force: bool) -> None:
+    """Replace the database with the backup at PATH; refuses a non-empty one without --force."""
+    from tracker import backup as backups
+
+    db.session.remove()
+    try:
+        click.echo(backups.restore(db.engine, path, force=force))
+    except backups.BackupProblem as exc:
+        _fail(str(exc))

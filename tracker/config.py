@@ -80,8 +80,8 @@ def from_environment(instance_path: Path) -> dict:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         # Every request body is read into memory: refuse larger ones with a page saying so. An
         # import's confirm form carries the file's text, so forms may be as large as files.
-        "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
-        "MAX_FORM_MEMORY_SIZE": 4 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 6 * 1024 * 1024,
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,  # a token lives as long as the session: long forms are normal
         # Behind a reverse proxy, trust this many X-Forwarded-* hops.

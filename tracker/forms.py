@@ -7,8 +7,15 @@ from datetime import date
 
 from flask import flash, redirect, render_template
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.main import wtforms_errors
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovFileInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import Field, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -245,3 +252,10 @@ class OwnedActionForm(FlaskForm):
             self.due_date.errors = [*self.due_date.errors, "Enter the date the action is due"]
             ok = False
         return ok
+
+
+class ImportForm(FlaskForm):
+    """The upload form of an import page (tracker/imports.py Upload, macros/imports.html)."""
+    file = FileField("Spreadsheet file", widget=GovFileInput(),
+                     description="Excel (.xlsx) or CSV, with a first row of column headings.")
+    csv_text = HiddenField()

@@ -51,6 +51,7 @@ class Permission(enum.StrEnum):
     LOG_ADAPTATIONS = "log_adaptations"
     SET_HEALTH_THRESHOLDS = "set_health_thresholds"
     MANAGE_EVALUATION = "manage_evaluation"
+    EXPORT_RECORD = "export_record"
 
 
 _ALL = frozenset(Role)
@@ -112,6 +113,8 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     # Opening questionnaire rounds and sending their link is the steering group's; every member
     # sees the results. Respondents answer through the round's link and hold no role.
     Permission.MANAGE_EVALUATION: _STEERING_GROUP,
+    # The whole record, members' email addresses included, goes out on the lead's say-so.
+    Permission.EXPORT_RECORD: _LEAD,
 }
 
 

@@ -12,7 +12,7 @@ MAX_PAGES = 160
 # Pages of one kind (each action, each filter of the log) share a template: check a few of each.
 MAX_PER_KIND = 2
 # Downloads, not pages.
-NOT_PAGES = (".csv", ".ics", ".pdf", "/export")
+NOT_PAGES = (".csv", ".ics", ".pdf", "/export", ".zip", ".xlsx")
 ESCAPED_MARKUP = ("&lt;a", "&lt;span", "&lt;strong", "&lt;/")
 
 

@@ -255,30 +255,27 @@ def bulk():
 @requires(Permission.IMPORT_ACTIONS)
 def import_csv():
     form = forms.ImportForm()
-    rows = None
-    if form.validate_on_submit():
-        text = imports.uploaded_text(form)
-        if text:
-            rows = imports.parse_or_explain(
-                form, lambda t: services.parse_import(t, g.programme.id, g.authority.id), text)
-            if rows and not any(r.problems for r in rows) and imports.is_confirmed(form, request):
-                created = imports.save_all(
-                    lambda: services.import_rows(g.programme, rows, current_user))
-                flash(f"{len(created)} action{'s' if len(created) != 1 else ''} imported.",
-                      "success")
-                return redirect(url_for(".log", sort="created"))
-    status = 400 if (form.errors or (rows and any(r.problems for r in rows))) else 200
-    return render_template("actions/import.html", form=form, rows=rows,
-                           columns=services.IMPORT_COLUMNS), status
+    upload = imports.Upload.from_request(
+        services.IMPORTER, form, request,
+        lambda rows: services.check_import(rows, g.programme.id, g.authority.id))
+    if upload.ready_to_save:
+        created = imports.save_all(
+            lambda: services.import_rows(g.programme, upload.rows, current_user))
+        flash(f"{len(created):,} action{'s' if len(created) != 1 else ''} imported.", "success")
+        return redirect(url_for(".log", sort="created"))
+    return render_template("actions/import.html", form=form, upload=upload), upload.status(form)
 
 
 @bp.get("/template.csv")
 def import_template():
-    header = ",".join(services.IMPORT_COLUMNS)
-    example = ("Brief the IRO service on the Framework,jo@example.gov.uk,,2027-03-31,open,"
-               "Communication and workforce development,,Half an hour at the team meeting")
-    return Response("\ufeff" + header + "\r\n" + example + "\r\n", mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="actions-template.csv"'})
+    return imports.template_response(services.import_template(g.programme.id, current_user),
+                                     "csv", "actions-template")
+
+
+@bp.get("/template.xlsx")
+def import_template_xlsx():
+    return imports.template_response(services.import_template(g.programme.id, current_user),
+                                     "xlsx", "actions-template")
 
 
 @bp.app_template_global()

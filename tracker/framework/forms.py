@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField
-from wtforms.validators import DataRequired, InputRequired, NumberRange
+from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 
 from tracker.forms import GovDateField, VersionField, area_field, choices, text_field
 from tracker.framework import content
@@ -66,7 +66,7 @@ class StaffForm(FlaskForm):
     def validate_email(self, field) -> None:
         value = (field.data or "").strip()
         if value and "@" not in value.strip("@"):
-            raise ValueError("Enter an email address like name@example.gov.uk")
+            raise ValidationError("Enter an email address like name@example.gov.uk")
 
 
 class EventForm(FlaskForm):

@@ -31,14 +31,14 @@ def thresholds():
     from tracker.health.forms import thresholds_form
 
     row = services.settings_for(g.programme)
-    current = threshold_data.merge(row.thresholds)
+    current = threshold_data.merge(row.thresholds if row else {})
     form = thresholds_form(current.values, request.form if request.method == "POST" else None)
     keys = list(threshold_data.defaults())
 
     def save() -> bool:
-        return services.update_thresholds(row, {k: form[k].data for k in keys},
+        return services.update_thresholds(g.programme, {k: form[k].data for k in keys},
                                           seen_version=form.version.data, actor=current_user)
 
-    return edit_versioned(form, row, save, saved="Thresholds saved.",
+    return edit_versioned(form, lambda: services.settings_for(g.programme), save, saved="Thresholds saved.",
                           next_url=lambda: url_for(".how"), template="health/thresholds.html",
                           keys=keys, defaults=threshold_data.defaults(), local=current.local)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from tracker import audit, clock
 from tracker.extensions import db
@@ -244,16 +245,11 @@ def getting_started(programme: Programme) -> list[StartingTask]:
 
 # -- the lead's own thresholds -----------------------------------------------------------------
 
-def settings_for(programme: Programme) -> HealthSettings:
-    """The authority's settings row, made (with no local values) the first time the lead opens
-    the form: an edit needs a version to refuse a save over someone else's."""
-    row = db.session.execute(select(HealthSettings).where(
+def settings_for(programme: Programme) -> HealthSettings | None:
+    """The authority's own thresholds, or None while it uses the defaults (a form opened
+    then stands at version 0: see forms.edit_versioned)."""
+    return db.session.execute(select(HealthSettings).where(
         HealthSettings.programme_id == programme.id)).scalar_one_or_none()
-    if row is None:
-        row = HealthSettings(programme_id=programme.id, thresholds={})
-        db.session.add(row)
-        db.session.commit()
-    return row
 
 
 class _SettingsView:
@@ -266,12 +262,25 @@ class _SettingsView:
         return self.__dict__["values"][key]
 
 
-def update_thresholds(row: HealthSettings, values: dict[str, int], *, seen_version: int | None,
-                      actor) -> bool:
+def update_thresholds(programme: Programme, values: dict[str, int], *,
+                      seen_version: int | None, actor) -> bool:
     """Keep only the values that differ from the defaults, so a later change of a default
-    reaches every authority that did not choose its own."""
+    reaches every authority that did not choose its own. The authority's row is made by its
+    first save, not by opening the form."""
     known = threshold_data.defaults()
     local = {k: v for k, v in values.items() if k in known and v != known[k].default}
+    row = settings_for(programme)
+    if row is None:
+        if not local:
+            return False
+        row = HealthSettings(programme_id=programme.id, thresholds=local, updated_by_id=actor.id)
+        db.session.add(row)
+        try:
+            db.session.flush()
+        except IntegrityError as exc:  # two first saves at once: the other one won
+            raise audit.StaleEdit(row, []) from exc
+        audit.created(row, actor, summary="Health thresholds changed")
+        return True
     fields = {k: (t.label, None) for k, t in known.items()}
     return audit.updated(row, {"thresholds": local, "updated_by_id": actor.id}, seen_version,
                          actor, fields=fields, view=_SettingsView,

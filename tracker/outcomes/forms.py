@@ -69,8 +69,8 @@ QuarterForm = type("QuarterForm", (_QuarterFigures,), _fields())
 
 
 class ImportForm(FlaskForm):
-    file = FileField("CSV file", widget=GovFileInput(),
-                     description="UTF-8, with a first row naming the columns.")
+    file = FileField("Spreadsheet file", widget=GovFileInput(),
+                     description="Excel (.xlsx) or CSV, with a first row of column headings.")
     csv_text = HiddenField()
 
 

@@ -123,28 +123,26 @@ def edit(quarter_id: int):
 @requires(Permission.ENTER_OUTCOMES)
 def import_csv():
     form = forms.ImportForm()
-    rows = None
-    if form.validate_on_submit():
-        text = imports.uploaded_text(form)
-        if text:
-            rows = imports.parse_or_explain(
-                form, lambda t: services.parse_import(t, g.programme.id), text)
-            if rows and not any(r.problems for r in rows) and imports.is_confirmed(form, request):
-                created, changed = imports.save_all(
-                    lambda: services.import_rows(g.programme, rows, current_user))
-                flash(f"{created} quarter{'s' if created != 1 else ''} added, {changed} "
-                      f"changed.", "success")
-                return redirect(url_for(".index"))
-    status = 400 if (form.errors or (rows and any(r.problems for r in rows))) else 200
-    return render_template("outcomes/import.html", form=form, rows=rows,
-                           figures=services.FIGURES, columns=services.CSV_COLUMNS), status
+    upload = imports.Upload.from_request(
+        services.IMPORTER, form, request,
+        lambda rows: services.check_import(rows, g.programme.id))
+    if upload.ready_to_save:
+        created, changed = imports.save_all(
+            lambda: services.import_rows(g.programme, upload.rows, current_user))
+        flash(f"{created} quarter{'s' if created != 1 else ''} added, {changed} changed.",
+              "success")
+        return redirect(url_for(".index"))
+    return render_template("outcomes/import.html", form=form, upload=upload), upload.status(form)
 
 
 @bp.get("/template.csv")
 def import_template():
-    return Response(services.import_template(), mimetype="text/csv",
-                    headers={"Content-Disposition":
-                             'attachment; filename="outcomes-template.csv"'})
+    return imports.template_response(services.import_template(), "csv", "outcomes-template")
+
+
+@bp.get("/template.xlsx")
+def import_template_xlsx():
+    return imports.template_response(services.import_template(), "xlsx", "outcomes-template")
 
 
 @bp.get("/export.csv")

@@ -439,6 +439,28 @@ def export_csv(rows: Iterable[OutcomeQuarter]) -> str:
     return out.getvalue()
 
 
+def _count(figure: Figure) -> imports.Parser:
+    return lambda value, _label: parse_count(value, figure)
+
+
+IMPORTER = imports.Importer("quarter", (
+    imports.Field("quarter", "Quarter", lambda value, _label: parse_period(value),
+                  required=True, aliases=("period", "financial quarter", "month"),
+                  blank="Enter the quarter, like 2026-27 Q2, or the month, like 2026-04",
+                  hint="A financial quarter, like 2026-27 Q2 (July to September 2026), or a "
+                       "month, like 2026-04.",
+                  example="2025-26 Q4"),
+    *(imports.Field(f.key, f.heading, _count(f), required=f.required, aliases=(f.label,),
+                    blank=f"Enter the number for {f.heading.lower()}, or 0",
+                    hint=f"{f.label}. {'' if f.required else 'Blank when not known yet.'}",
+                    example=example)
+      for f, example in zip(FIGURES, ("21", "14", "3", "8", "12", "", "", "", "", "", "4"),
+                            strict=True)),
+    imports.Field("notes", "Notes", imports.text(NOTES_LENGTH, multiline=True),
+                  hint="Where the figures came from.", example="From the SSDA903 return"),
+))
+
+
 @dataclass
 class ImportRow(imports.Row):
     period: FinancialQuarter | Month | None = None
@@ -448,25 +470,21 @@ class ImportRow(imports.Row):
 
 
 def parse_import(text: str, programme_id: int, today: date | None = None) -> list[ImportRow]:
-    """Every row with every problem, each naming its column; nothing is saved here.
-    FileProblem when the file as a whole cannot be read."""
-    sheet = imports.read_sheet(
-        imports.csv_records(text), columns=CSV_COLUMNS, noun="quarter",
-        required=("quarter", *(f.key for f in FIGURES if f.required)))
+    """Every row of CSV text under the columns Homeward proposes, checked; nothing is saved."""
+    return check_import(imports.read_text(IMPORTER, text), programme_id, today)
+
+
+def check_import(sheet: list[imports.Row], programme_id: int,
+                 today: date | None = None) -> list[ImportRow]:
+    """Each row with the quarter's own rules (ended, not twice in the file) and the figures
+    taken together; the list's rows become ImportRows in place. One query."""
     existing = {r.period: r for r in all_figures(programme_id)}
-    rows: list[ImportRow] = []
     seen: dict[FinancialQuarter | Month, int] = {}
-    for read in sheet:
-        row = ImportRow(read.line, read.values, read.problems)
-        values = row.values
-        row.notes = imports.text_cell(row, "notes", multiline=True,
-                                      max_length=NOTES_LENGTH)
-        try:
-            row.period = parse_period(values.get("quarter", ""))
-        except ValueError as exc:
-            message = (str(exc) if values.get("quarter")
-                       else "Enter the quarter, like 2026-27 Q2, or the month, like 2026-04")
-            row.problem("quarter", message)
+    for index, read in enumerate(sheet):
+        row = ImportRow(read.line, read.values, read.problems, read.parsed, read.headings)
+        sheet[index] = row
+        row.notes = read.parsed.get("notes", "")
+        row.period = read.parsed.get("quarter")
         if row.period is not None:
             late = check_period(row.period, today)
             if late:
@@ -476,20 +494,15 @@ def parse_import(text: str, programme_id: int, today: date | None = None) -> lis
                                        f"{seen[row.period]}")
             seen.setdefault(row.period, row.line)
             row.existing = existing.get(row.period)
-        for figure in FIGURES:
-            try:
-                row.figures[figure.key] = parse_count(values.get(figure.key), figure)
-            except ValueError as exc:
-                row.problem(figure.key, str(exc))
+        row.figures = {f.key: read.parsed.get(f.key) for f in FIGURES}
         parsed = {k: v for k, v in row.figures.items()
                   if not any(p.column == k for p in row.problems)}
         for key, message in check_figures(parsed).items():
             row.problem(key, message)
         # Listed in the file's column order, as a person reads along the row.
-        row.problems.sort(key=lambda p: CSV_COLUMNS.index(p.column)
-                          if p.column in CSV_COLUMNS else -1)
-        rows.append(row)
-    return rows
+        order = list(row.headings)
+        row.problems.sort(key=lambda p: order.index(p.column) if p.column in order else -1)
+    return sheet
 
 
 def import_rows(programme: Programme, rows: list[ImportRow], actor: User) -> tuple[int, int]:
@@ -507,7 +520,6 @@ def import_rows(programme: Programme, rows: list[ImportRow], actor: User) -> tup
     return created, changed
 
 
-def import_template(today: date | None = None) -> str:
-    example = latest_ended(today).short_label.replace("–", "-")
-    return ("\ufeff" + ",".join(CSV_COLUMNS) + "\r\n"
-            + f"{example},21,14,3,8,12,,,,,,4,From the SSDA903 return\r\n")
+def import_template(today: date | None = None) -> imports.Importer:
+    """The importer whose template's example is the latest quarter that has ended."""
+    return IMPORTER.with_examples(quarter=latest_ended(today).short_label.replace("–", "-"))

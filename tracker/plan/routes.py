@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
+from tracker import imports
 from tracker.actions import services as actions
 from tracker.audit import history
 from tracker.extensions import db
-from tracker.forms import choices, edit_versioned, member_choices, named_choices
+from tracker.forms import ImportForm, choices, edit_versioned, member_choices, named_choices
 from tracker.meetings import contributions as meeting_contributions
 from tracker.models import Action, Milestone, MilestoneStatus, Workstream
 from tracker.permissions import Permission, requires
@@ -119,6 +120,33 @@ def _milestone_values(form, workstreams) -> dict:
 
 def _all_workstreams():
     return db.session.execute(in_programme(Workstream).order_by(Workstream.name)).scalars().all()
+
+
+@bp.route("/milestones/import", methods=["GET", "POST"])
+@requires(Permission.MANAGE_MILESTONES)
+def import_milestones():
+    form = ImportForm()
+    upload = imports.Upload.from_request(
+        services.MILESTONE_IMPORTER, form, request,
+        lambda rows: services.check_milestone_import(rows, g.programme.id))
+    if upload.ready_to_save:
+        created = imports.save_all(
+            lambda: services.import_milestones(g.programme, upload.rows, current_user))
+        flash(f"{created:,} milestone{'s' if created != 1 else ''} imported.", "success")
+        return redirect(url_for(".milestones"))
+    return render_template("imports/page.html", form=form, upload=upload,
+                           noun_plural="milestones", back=("Milestones", url_for(".milestones")),
+                           template_endpoint="plan.milestone_template"), upload.status(form)
+
+
+@bp.get("/milestones/template.csv")
+def milestone_template():
+    return imports.template_response(services.MILESTONE_IMPORTER, "csv", "milestones-template")
+
+
+@bp.get("/milestones/template.xlsx")
+def milestone_template_xlsx():
+    return imports.template_response(services.MILESTONE_IMPORTER, "xlsx", "milestones-template")
 
 
 @bp.route("/milestones/new", methods=["GET", "POST"])

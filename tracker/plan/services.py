@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import audit, calendar, clock
+from tracker import audit, calendar, clock, imports
 from tracker.actions.services import row_rag
 from tracker.extensions import db
 from tracker.links import Link
@@ -24,6 +24,7 @@ from tracker.models import (
     Workstream,
 )
 from tracker.rag import RagStatus, combine, rag
+from tracker.validation import column_length
 
 WORKSTREAM = "workstream"
 MILESTONE = "milestone"
@@ -65,6 +66,53 @@ def create_milestone(programme: Programme, actor: User | None, **values) -> Mile
         milestone.achieved_on = None
     audit.created(milestone, actor, summary=f"Milestone created: {milestone.title}")
     return milestone
+
+
+MILESTONE_IMPORTER = imports.Importer("milestone", (
+    imports.Field("title", "Title", imports.text(column_length(Milestone.title)), required=True,
+                  aliases=("milestone", "name", "what"),
+                  hint="What will have happened.", example="Practice guidance published"),
+    imports.Field("target_date", "Target date", imports.parse_date, required=True,
+                  aliases=("date", "due", "due date", "deadline", "by when"),
+                  hint="A date like 31/03/2027 or 2027-03-31, or an Excel date.",
+                  example="31/03/2027"),
+    imports.Field("workstream", "Workstream", imports.text(column_length(Workstream.name)),
+                  hint="The name of one of the programme's workstreams."),
+    imports.Field("status", "Status", imports.choice(MilestoneStatus),
+                  aliases=("progress", "state"),
+                  hint=f"One of {', '.join(s.label for s in MilestoneStatus)}. Planned when "
+                       "blank.", example=MilestoneStatus.PLANNED.label),
+    imports.Field("achieved_on", "Date achieved", imports.parse_date,
+                  aliases=("achieved", "achieved on", "done on"),
+                  hint="Only for an achieved milestone."),
+    imports.Field("notes", "Notes", imports.text(20_000, multiline=True),
+                  aliases=("details", "comments"), hint="Anything more about it."),
+))
+
+
+def check_milestone_import(rows: list[imports.Row], programme_id: int) -> None:
+    """Workstreams by name, and an achieved milestone's date, as the form asks. One query."""
+    workstreams = {w.name.lower(): w for w in db.session.execute(
+        select(Workstream).where(Workstream.programme_id == programme_id)).scalars()}
+    for row in rows:
+        name = row.parsed.pop("workstream", "")
+        if name:
+            if name.lower() in workstreams:
+                row.parsed["workstream"] = workstreams[name.lower()]
+            else:
+                row.problem("workstream", f"{row.heading('workstream')} {name!r} does not "
+                                          "exist in this programme")
+        achieved = row.parsed.get("status") == MilestoneStatus.ACHIEVED
+        if achieved and "achieved_on" not in row.parsed and not row.bad("achieved_on"):
+            row.problem("achieved_on" if "achieved_on" in row.headings else "status",
+                        "Enter the date the milestone was achieved")
+
+
+def import_milestones(programme: Programme, rows: list[imports.Row], actor: User) -> int:
+    assert not any(r.problems for r in rows), "import only rows without problems"
+    for row in rows:
+        create_milestone(programme, actor, **row.parsed)
+    return len(rows)
 
 
 def update_milestone(milestone: Milestone, *, seen_version, actor: User, **values) -> bool:

@@ -10,9 +10,9 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from tracker import audit, clock
+from tracker import audit, clock, imports
 from tracker.extensions import db
-from tracker.forms import choices, edit_versioned, owner_choices
+from tracker.forms import ImportForm, choices, edit_versioned, owner_choices
 from tracker.models import (
     Engagement,
     EngagementLevel,
@@ -97,6 +97,38 @@ def _stakeholder_values(form: forms.StakeholderForm, members) -> dict:
         "mitigation": form.mitigation.data, "needs_to_know": form.needs_to_know.data,
         "channels": form.channels.data,
     }
+
+
+@bp.route("/stakeholders/import", methods=["GET", "POST"])
+@requires(Permission.MANAGE_STAKEHOLDERS)
+def import_stakeholders():
+    form = ImportForm()
+    upload = imports.Upload.from_request(
+        services.STAKEHOLDER_IMPORTER, form, request,
+        lambda rows: services.check_stakeholder_import(rows, g.authority.id))
+    if upload.ready_to_save:
+        created = imports.save_all(
+            lambda: services.import_stakeholders(g.programme, upload.rows, current_user))
+        flash(f"{created:,} stakeholder{'s' if created != 1 else ''} added to the register.",
+              "success")
+        return redirect(url_for(".register"))
+    return render_template("imports/page.html", form=form, upload=upload,
+                           noun_plural="stakeholders",
+                           back=("Stakeholders", url_for(".register")),
+                           template_endpoint="stakeholders.stakeholder_template"), \
+        upload.status(form)
+
+
+@bp.get("/stakeholders/template.csv")
+def stakeholder_template():
+    return imports.template_response(services.STAKEHOLDER_IMPORTER, "csv",
+                                     "stakeholders-template")
+
+
+@bp.get("/stakeholders/template.xlsx")
+def stakeholder_template_xlsx():
+    return imports.template_response(services.STAKEHOLDER_IMPORTER, "xlsx",
+                                     "stakeholders-template")
 
 
 @bp.route("/stakeholders/new", methods=["GET", "POST"])

@@ -25,21 +25,25 @@ from tracker.models import (
     HIGH_FROM,
     Action,
     Engagement,
+    EngagementLevel,
     EngagementOccurrence,
     EngagementStatus,
     Feedback,
     FeedbackSource,
+    Membership,
     OccurrenceOutcome,
     Programme,
     Quadrant,
     RepeatUnit,
     Stakeholder,
     StakeholderGroup,
+    StakeholderType,
     User,
 )
 from tracker.models.stakeholders import engagement_stakeholder
 from tracker.notifications.jobs import DigestSection
 from tracker.rag import AMBER_WITHIN_DAYS, RagStatus, rag
+from tracker.validation import column_length
 
 STAKEHOLDER = "stakeholder"
 ENGAGEMENT = "engagement"
@@ -111,6 +115,76 @@ def create_stakeholder(programme: Programme, *, actor: User, **values) -> Stakeh
     audit.created(stakeholder, actor,
                  summary=f"Added to the stakeholder register: {stakeholder.name}")
     return stakeholder
+
+
+def _score(value: str, label: str) -> int:
+    number = imports.whole_number(value, label)
+    if not 1 <= number <= 5:
+        raise ValueError(f"{label} must be from 1 (low) to 5 (high)")
+    return number
+
+
+def _register_text(key: str, heading: str, hint: str, aliases: tuple[str, ...] = ()):
+    return imports.Field(key, heading, imports.text(20_000, multiline=True), aliases=aliases,
+                         hint=hint)
+
+
+STAKEHOLDER_IMPORTER = imports.Importer("stakeholder", (
+    imports.Field("name", "Name", imports.text(column_length(Stakeholder.name)), required=True,
+                  aliases=("stakeholder", "who"), hint="The person, team, agency or group.",
+                  example="CAFCASS"),
+    imports.Field("kind", "Type", imports.choice(StakeholderType), required=True,
+                  aliases=("kind", "stakeholder type"),
+                  hint=f"One of {', '.join(t.label for t in StakeholderType)}.",
+                  example=StakeholderType.AGENCY.label),
+    imports.Field("group", "Group", imports.choice(StakeholderGroup), required=True,
+                  aliases=("stakeholder group", "section"),
+                  hint=f"One of {'; '.join(g.label for g in StakeholderGroup)}.",
+                  example=StakeholderGroup.COURTS.label),
+    imports.Field("organisation", "Organisation",
+                  imports.text(column_length(Stakeholder.organisation)),
+                  aliases=("organization", "agency", "service")),
+    imports.Field("contact_owner", "Contact owner", imports.text(254),
+                  aliases=("owner", "contact", "relationship owner", "lead"),
+                  hint="The member who keeps in touch: their email address or their name as "
+                       "Homeward shows it."),
+    imports.Field("influence", "Influence", _score, required=True,
+                  hint="From 1 (low) to 5 (high).", example="4"),
+    imports.Field("interest", "Interest", _score, required=True,
+                  hint="From 1 (low) to 5 (high).", example="3"),
+    imports.Field("level_now", "Engagement now", imports.choice(EngagementLevel),
+                  required=True, aliases=("current engagement", "now", "level now"),
+                  hint=f"One of {', '.join(lv.label for lv in EngagementLevel)}.",
+                  example=EngagementLevel.NEUTRAL.label),
+    imports.Field("level_wanted", "Engagement wanted", imports.choice(EngagementLevel),
+                  required=True, aliases=("desired engagement", "wanted", "target", "level wanted"),
+                  hint=f"One of {', '.join(lv.label for lv in EngagementLevel)}.",
+                  example=EngagementLevel.SUPPORTIVE.label),
+    _register_text("benefits", "Benefits", "What they gain from the Framework."),
+    _register_text("resistance", "Resistance", "Why they might resist it."),
+    _register_text("mitigation", "Mitigation", "How that resistance is met."),
+    _register_text("needs_to_know", "Needs to know", "What they need to know.",
+                   ("what they need to know", "key messages")),
+    _register_text("channels", "Channels", "How to reach them.", ("how to reach them",)),
+))
+
+
+def check_stakeholder_import(rows: list[imports.Row], authority_id: int) -> None:
+    """Contact owners among the authority's members. One query."""
+    members = imports.Members(db.session.execute(
+        select(User).join(Membership).where(Membership.authority_id == authority_id)
+    ).scalars())
+    for row in rows:
+        said = row.parsed.pop("contact_owner", "")
+        if said:
+            row.parsed["contact_owner"] = members.find(row, "contact_owner", said)
+
+
+def import_stakeholders(programme: Programme, rows: list[imports.Row], actor: User) -> int:
+    assert not any(r.problems for r in rows), "import only rows without problems"
+    for row in rows:
+        create_stakeholder(programme, actor=actor, **row.parsed)
+    return len(rows)
 
 
 def update_stakeholder(stakeholder: Stakeholder, *, seen_version: int | None, actor: User,
