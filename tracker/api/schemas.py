@@ -102,6 +102,31 @@ class PhaseSchema(Schema):
     started_on = fields.Date(allow_none=True, required=True)
 
 
+class SignalSchema(Schema):
+    key = fields.String(required=True)
+    severity = fields.String(required=True, metadata={"enum": ["serious", "warning"]})
+    sentence = fields.String(required=True)
+    evidence = fields.String(required=True, metadata={"description": "The page with the evidence"})
+
+
+class HealthFiguresSchema(Schema):
+    phase = fields.Integer(required=True)
+    done_percent = fields.Integer(required=True,
+                                  metadata={"description": "Share of the phase's tasks done"})
+    open_actions = fields.Integer(required=True)
+    overdue_actions = fields.Integer(required=True)
+    milestones = fields.Integer(required=True)
+    milestones_red = fields.Integer(required=True)
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True, metadata={"enum": ["on_track", "at_risk", "off_track"]})
+    label = fields.String(required=True)
+    summary = fields.String(required=True, metadata={"description": "The status and top reasons"})
+    signals = fields.List(fields.Nested(SignalSchema), required=True)
+    figures = fields.Nested(HealthFiguresSchema, required=True)
+
+
 class ProgrammeSchema(Schema):
     authority = fields.Nested(AuthoritySchema, required=True)
     name = fields.String(required=True)
@@ -109,9 +134,8 @@ class ProgrammeSchema(Schema):
     current_phase = fields.Integer(required=True)
     checklist_version = fields.String(required=True)
     phases = fields.List(fields.Nested(PhaseSchema), required=True)
-    # Filled in by the health area (round two) once it is merged; null until then.
-    health = fields.Dict(allow_none=True, required=True, metadata={
-        "description": "The programme's health status, when Homeward reports one"})
+    health = fields.Nested(HealthSchema, required=True, metadata={
+        "description": "On track, at risk or off track, worked out as the pages do (/health)"})
 
 
 class PersonSchema(Schema):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from tracker import clock
 from tracker.actions.services import action_rag
 from tracker.extensions import db
+from tracker.health import services as health
 from tracker.models import (
     Action,
     ApiToken,
@@ -115,10 +116,18 @@ def _authority(authority: Authority, membership: Membership) -> dict[str, Any]:
 # -- the programme -------------------------------------------------------------------------------
 
 
-def programme_health(programme: Programme) -> dict[str, Any] | None:
-    """The programme's health status for the API. The health area (round two) is merged
-    separately: its summary is wired in here then, and the API reports null until it is."""
-    return None
+def programme_health(authority: Authority, programme: Programme) -> dict[str, Any]:
+    """The programme's health as the pages judge it (tracker/health): the status, the summary
+    in words, every signal with its evidence, and the headline figures."""
+    assessment = health.assess(programme, authority.slug)
+    judgement = assessment.judgement
+    return {
+        "status": judgement.status.value,
+        "label": judgement.status.label,
+        "summary": judgement.summary,
+        "signals": [{**s.as_data(), "evidence": s.evidence.external()} for s in judgement.signals],
+        "figures": assessment.figures.as_data(),
+    }
 
 
 def programme(authority: Authority, membership: Membership, programme: Programme) -> dict[str, Any]:
@@ -133,7 +142,7 @@ def programme(authority: Authority, membership: Membership, programme: Programme
         "checklist_version": f"{programme.template_key} {programme.template_version}",
         "phases": [{"number": p.number, "title": p.title, "started_on": p.started_on}
                    for p in phases],
-        "health": programme_health(programme),
+        "health": programme_health(authority, programme),
     }
 
 
