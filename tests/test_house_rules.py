@@ -39,6 +39,16 @@ def test_services_say_where_a_link_goes_and_never_build_it():
     assert offenders == []
 
 
+def test_pages_make_their_links_through_the_link_macro():
+    """One place writes a page link's markup (templates/macros/links.html): its class, and how
+    visually hidden context is added. Emails keep their own inline-styled links."""
+    macro = ROOT / "templates" / "macros" / "links.html"
+    offenders = [str(path.relative_to(ROOT)) for path in sorted((ROOT / "templates").rglob("*.html"))
+                 if path != macro and "email" not in path.parts
+                 and 'class="govuk-link' in path.read_text()]
+    assert offenders == []
+
+
 def test_no_area_imports_another_areas_private_names():
     offenders = []
     for path, tree in _modules():
