@@ -523,3 +523,14 @@ def test_dropped_elements_for_many_programmes_take_a_fixed_number_of_queries(
     with count_queries() as q:
         services.dropped_elements_by_programme([programme.id, programme.id + 1000])
     assert q.count == 3, q.statements
+
+
+def test_register_changes_show_in_the_dashboards_recent_activity_with_a_link(programme):
+    from tracker.links import Link
+    from tracker.main import services as main
+
+    team = services.create_team(programme, None, name="Edge of care", practitioners=4, managers=1)
+    db.session.flush()
+    latest = main.recent_activity(programme)[0]
+    assert "Edge of care" in latest.what
+    assert latest.href == Link.to("framework.team", team_id=team.id)

@@ -40,7 +40,7 @@ DUE_SOON_DAYS = 14
 class Activity:
     event: AuditEvent
     what: str
-    href: str | None
+    href: Link | None
 
 
 # entity type → (model, how to name one, endpoint and its id argument)
@@ -56,6 +56,27 @@ _ENTITIES = {
     "stakeholder": (Stakeholder, lambda s: s.name, "stakeholders.stakeholder", "stakeholder_id"),
     "engagement": (Engagement, lambda e: e.title, "stakeholders.engagement", "engagement_id"),
 }
+
+
+# Kinds named by their audit summary and linked by id alone, with no query: the dashboard's
+# query count stays where it is as areas are added. A link to a row since removed is a 404.
+_LINKED_BY_ID = {
+    "framework_team": ("framework.team", "team_id", ""),
+    "staff_member": ("framework.edit_staff", "staff_id", ""),
+    "training_event": ("framework.event", "event_id", ""),
+    "fidelity_rating": ("framework.index", None, "fidelity"),
+    "framework_adaptation": ("framework.adaptations", None, "adaptation-{id}"),
+    "evaluation_round": ("evaluation.show_round", "round_id", ""),
+    "health_settings": ("health.how", None, ""),
+}
+
+
+def _linked_by_id(event: AuditEvent) -> Link | None:
+    if event.entity_type not in _LINKED_BY_ID:
+        return None
+    endpoint, arg, anchor = _LINKED_BY_ID[event.entity_type]
+    return Link.to(endpoint, anchor.format(id=event.entity_id),
+                   **({arg: event.entity_id} if arg else {}))
 
 
 def recent_activity(programme: Programme, limit: int = 10) -> list[Activity]:
@@ -81,7 +102,7 @@ def recent_activity(programme: Programme, limit: int = 10) -> list[Activity]:
     for e in events:
         row = named.get((e.entity_type, e.entity_id))
         if row is None:
-            out.append(Activity(e, e.summary or e.entity_type.replace("_", " "), None))
+            out.append(Activity(e, e.summary or e.entity_type.replace("_", " "), _linked_by_id(e)))
             continue
         _, name, endpoint, arg = _ENTITIES[e.entity_type]
         href = Link.to(endpoint, **{arg: e.entity_id}) if endpoint else None
