@@ -11,7 +11,7 @@ from tests.browser.conftest import assert_accessible, sign_in
 def test_steering_member_logs_filters_and_completes_an_action(page):
     sign_in(page, "steering@demo.example.org")
     assert_accessible(page, "dashboard-with-actions")
-    page.get_by_role("button", name="Add an action").click()
+    page.get_by_role("link", name="Add an action").first.click()
     page.fill("#title", "Brief the fostering team on the Framework")
     page.select_option("#owner", label="David Chen (Head of Service, Looked After Children)")
     page.fill("#due_date-day", "15")

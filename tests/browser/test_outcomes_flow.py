@@ -49,7 +49,7 @@ def test_lead_enters_a_quarter_and_saves_a_cost_scenario(page):
     expect(page.locator("#all-figures-caption")).to_be_visible()
     expect(page.locator("table").last).to_contain_text(period.short_label)
 
-    nav.get_by_role("link", name="Costs").click()
+    page.get_by_role("navigation", name="Outcomes and evidence").get_by_role("link", name="Costs").click()
     expect(page.locator("h1")).to_have_text("Cost calculator")
     assert_accessible(page, "cost-calculator")
     page.fill("#probability", "120")
