@@ -349,6 +349,23 @@ def test_staff_import_names_each_rows_problem_and_saves_nothing(client, signed_i
     assert db.session.execute(select(StaffMember).where(StaffMember.name == "Bo")).first() is None
 
 
+def test_confirming_checks_the_rows_again_and_saves_none_if_one_fails(client, signed_in,
+                                                                     programme):
+    signed_in(Role.LEAD)
+    team = _team(programme, name="LAC", staff=0)
+    db.session.commit()
+    page = _upload(client, _csv("Ann,ann@x.gov.uk,LAC,Practitioner,",
+                                "Bo,bo@x.gov.uk,LAC,Manager,")).get_data(as_text=True)
+    assert "Import 2 staff members" in page
+    # Someone adds Bo by hand between the preview and the confirm.
+    services.add_staff(team, None, name="Bo", email="bo@x.gov.uk", role=StaffRole.MANAGER)
+    db.session.commit()
+    response = client.post(f"{BASE}/staff/import", data=_confirm_form(page))
+    assert response.status_code == 400
+    assert "bo@x.gov.uk is already in the register" in response.get_data(as_text=True)
+    assert db.session.execute(select(StaffMember.name)).scalars().all() == ["Bo"]
+
+
 def test_an_excel_staff_list_with_its_own_headings_imports_in_one_pass(client, signed_in,
                                                                        programme):
     signed_in(Role.LEAD)
