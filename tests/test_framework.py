@@ -2,12 +2,15 @@
 coverage, fidelity ratings and their trend, the adaptation log, the signals other areas read,
 permissions (champions record only their own team's), the staff import and query counts."""
 
-from datetime import date, timedelta
+import html
+import io
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from tests.conftest import form_errors
+from tests.test_spreadsheet_imports import _confirm_form, _xlsx
 from tracker.extensions import db
 from tracker.framework import content, services
 from tracker.models import (
@@ -294,34 +297,34 @@ def test_learning_set_event_must_name_the_meeting(client, signed_in, programme):
 
 # -- staff list import ------------------------------------------------------------------------------
 
-def _csv(*rows: str) -> dict:
-    import io
+def _upload(client, data: bytes | str, name="staff.csv"):
+    if isinstance(data, str):
+        data = data.encode()
+    return client.post(f"{BASE}/staff/import", data={"file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
 
-    text = "name,email,team,role,champion\n" + "\n".join(rows) + "\n"
-    return {"file": (io.BytesIO(text.encode()), "staff.csv")}
+
+def _csv(*rows: str) -> str:
+    return "name,email,team,role,champion\n" + "\n".join(rows) + "\n"
 
 
 def test_staff_import_previews_then_saves_every_row(client, signed_in, programme):
     signed_in(Role.LEAD)
     _team(programme, name="LAC", staff=0)
     db.session.commit()
-    response = client.post(f"{BASE}/staff/import", data=_csv(
-        "Ann,ann@x.gov.uk,lac,Practitioner,", "Bo,bo@x.gov.uk,LAC,manager,yes"),
-        content_type="multipart/form-data")
+    response = _upload(client, _csv("Ann,ann@x.gov.uk,lac,Practitioner,",
+                                    "Bo,Bo@X.gov.uk,LAC,manager,yes"))
     assert response.status_code == 200
     assert db.session.execute(select(StaffMember)).first() is None
     page = response.get_data(as_text=True)
-    text = page.split('name="csv_text"')[0].rsplit("<input", 1)[1]
     assert "Import 2 staff members" in page
-    csv_text = __import__("html").unescape(
-        page.split('name="csv_text" type="hidden" value="')[1].split('"')[0]) \
-        if 'name="csv_text" type="hidden" value="' in page else None
-    assert text is not None and csv_text
-    response = client.post(f"{BASE}/staff/import", data={"csv_text": csv_text, "confirm": "1"})
+    assert '<option value="is_champion" selected>' in page  # the old export's key, matched
+    response = client.post(f"{BASE}/staff/import", data=_confirm_form(page))
     assert response.status_code == 302
     people = db.session.execute(select(StaffMember).order_by(StaffMember.name)).scalars().all()
-    assert [(p.name, p.role, p.is_champion) for p in people] == [
-        ("Ann", StaffRole.PRACTITIONER, False), ("Bo", StaffRole.MANAGER, True)]
+    assert [(p.name, p.email, p.team.name, p.role, p.is_champion) for p in people] == [
+        ("Ann", "ann@x.gov.uk", "LAC", StaffRole.PRACTITIONER, False),
+        ("Bo", "bo@x.gov.uk", "LAC", StaffRole.MANAGER, True)]
 
 
 def test_staff_import_names_each_rows_problem_and_saves_nothing(client, signed_in, programme):
@@ -329,17 +332,93 @@ def test_staff_import_names_each_rows_problem_and_saves_nothing(client, signed_i
     _team(programme, name="LAC", staff=1)
     db.session.commit()
     taken = db.session.execute(select(StaffMember.email)).scalar_one()
-    response = client.post(f"{BASE}/staff/import", data=_csv(
+    response = _upload(client, _csv(
         f"Ann,{taken},LAC,practitioner,", "Bo,bo@x.gov.uk,Nowhere,chief,maybe",
-        "Cy,bo@x.gov.uk,LAC,manager,"), content_type="multipart/form-data")
-    page = __import__("html").unescape(response.get_data(as_text=True))
-    assert "Nothing has been imported: 3 rows have problems" in page
-    assert f"{taken} is already in the register" in page
-    assert "There is no team called Nowhere" in page
-    assert "Role must be practitioner or manager" in page
-    assert "Champion must be yes or no" in page
-    assert "bo@x.gov.uk is also on row 3" in page
+        "Cy,bo@x.gov.uk,LAC,manager,", ",not-an-email,LAC,manager,"))
+    assert response.status_code == 400
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Nothing has been imported: 4 rows have problems" in page
+    assert f"Row 2, column email: {taken} is already in the register" in page
+    assert "Row 3, column team: There is no team called Nowhere: add the team first" in page
+    assert "Row 3, column role: role 'chief' is not one of Practitioner, Manager" in page
+    assert "Row 3, column champion: champion 'maybe' must be Yes or No" in page
+    assert "Row 4, column email: bo@x.gov.uk is also on row 3" in page
+    assert "Row 5, column name: Enter the person's name" in page
+    assert "email not-an-email is not an email address" in page
+    assert "Import 4 staff members" not in page
     assert db.session.execute(select(StaffMember).where(StaffMember.name == "Bo")).first() is None
+
+
+def test_confirming_checks_the_rows_again_and_saves_none_if_one_fails(client, signed_in,
+                                                                     programme):
+    signed_in(Role.LEAD)
+    team = _team(programme, name="LAC", staff=0)
+    db.session.commit()
+    page = _upload(client, _csv("Ann,ann@x.gov.uk,LAC,Practitioner,",
+                                "Bo,bo@x.gov.uk,LAC,Manager,")).get_data(as_text=True)
+    assert "Import 2 staff members" in page
+    # Someone adds Bo by hand between the preview and the confirm.
+    services.add_staff(team, None, name="Bo", email="bo@x.gov.uk", role=StaffRole.MANAGER)
+    db.session.commit()
+    response = client.post(f"{BASE}/staff/import", data=_confirm_form(page))
+    assert response.status_code == 400
+    assert "bo@x.gov.uk is already in the register" in response.get_data(as_text=True)
+    assert db.session.execute(select(StaffMember.name)).scalars().all() == ["Bo"]
+
+
+def test_an_excel_staff_list_with_its_own_headings_imports_in_one_pass(client, signed_in,
+                                                                       programme):
+    signed_in(Role.LEAD)
+    _team(programme, name="Children in Care", staff=0)
+    _team(programme, name="Edge of Care", staff=0)
+    db.session.commit()
+    rows = [["Full name", "Work email address", "Team name", "Job role", "Practice champion",
+             "Start date"],
+            ["Ann Lee", "ann@x.gov.uk", "children in care", "Practitioner", "No",
+             datetime(2026, 4, 1)],
+            ["Bo Diaz", "bo@x.gov.uk", "Edge of Care", "Manager", True, None],
+            ["Cy Moss", "cy@x.gov.uk", "Edge of Care", "practitioner", None, None]]
+    page = _upload(client, _xlsx(rows), "staff.xlsx").get_data(as_text=True)
+    for column, key in enumerate(("name", "email", "team", "role", "is_champion")):
+        select_html = page.split(f'name="column-{column}"')[1].split("</select>")[0]
+        assert f'<option value="{key}" selected>' in select_html
+    assert "Import 3 staff members" in page
+    assert client.post(f"{BASE}/staff/import", data=_confirm_form(page)).status_code == 302
+    people = {p.name: p for p in db.session.execute(select(StaffMember)).scalars()}
+    assert {n: (p.team.name, p.role, p.is_champion) for n, p in people.items()} == {
+        "Ann Lee": ("Children in Care", StaffRole.PRACTITIONER, False),
+        "Bo Diaz": ("Edge of Care", StaffRole.MANAGER, True),
+        "Cy Moss": ("Edge of Care", StaffRole.PRACTITIONER, False)}
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_each_staff_template_names_a_team_and_imports_back(client, signed_in, programme, kind):
+    signed_in(Role.LEAD)
+    _team(programme, name="LAC", staff=0)
+    db.session.commit()
+    assert "/framework/staff/template.xlsx" in client.get(f"{BASE}/staff/import").get_data(
+        as_text=True)
+    template = client.get(f"{BASE}/staff/template.{kind}")
+    assert template.status_code == 200
+    page = _upload(client, template.data, f"staff-list-template.{kind}").get_data(as_text=True)
+    assert "Import 1 staff member" in page
+    assert client.post(f"{BASE}/staff/import", data=_confirm_form(page)).status_code == 302
+    [person] = db.session.execute(select(StaffMember)).scalars()
+    assert (person.name, person.team.name) == ("Sam Practitioner", "LAC")
+
+
+def test_a_staff_list_preview_runs_a_fixed_number_of_queries(client, signed_in, programme,
+                                                            count_queries):
+    signed_in(Role.LEAD)
+    _team(programme, name="LAC", staff=2)
+    db.session.commit()
+    counts = []
+    for n in (2, 200):
+        data = _csv(*(f"P{i},p{i}@x.gov.uk,LAC,Practitioner,no" for i in range(n)))
+        with count_queries() as q:
+            assert _upload(client, data).status_code == 200
+        counts.append(q.count)
+    assert counts[0] == counts[1]
 
 
 # -- query counts ---------------------------------------------------------------------------------

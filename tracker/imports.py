@@ -593,50 +593,6 @@ def save_all(save: Callable[[], T]) -> T:
     return result
 
 
-# -- The earlier fixed-column interface ----------------------------------------------------------
-# Kept only so an importer written against it on another branch (the staff list) works when the
-# branches merge; port it to Importer / Upload (see plan.import_milestones) and delete this.
-
-def read_sheet(records: Iterable[tuple[int, list[str]]], *, columns: Sequence[str],
-               required: Sequence[str], noun: str, max_rows: int = MAX_ROWS) -> list[Row]:
-    """Rows under the first row's column names, which must be `columns` exactly."""
-    records = iter(records)
-    header = [h.lower() for h in read_header(records)]
-    missing = [c for c in required if c not in header]
-    unknown = [h for h in header if h and h not in columns]
-    if missing or unknown:
-        said = ([f"Missing: {', '.join(missing)}."] if missing else []) + (
-            [f"Unknown: {', '.join(unknown)}."] if unknown else [])
-        raise FileProblem(f"The first row must name the columns. {' '.join(said)} "
-                          f"Columns you can use: {', '.join(columns)}")
-    importer = Importer(noun, tuple(Field(c, c, lambda v, _l: v) for c in columns))
-    return read_rows(records, importer, header, header, max_rows)
-
-
-def text_cell(row: Row, column: str, *, max_length: int | None, multiline: bool = False,
-              required: str | None = None) -> str:
-    value = row.values.get(column, "")
-    if not validation.visible(value):
-        if required:
-            row.problem(column, required)
-        return ""
-    try:
-        return validation.check_text(value, column, max_length=max_length, multiline=multiline)
-    except ValueError as exc:
-        row.problem(column, str(exc))
-        return ""
-
-
-def parse_or_explain(form, parse: Callable[[str], list[Row]], text: str) -> list[Row] | None:
-    try:
-        rows = parse(text)
-    except FileProblem as exc:
-        form.file.errors.append(str(exc))
-        return None
-    form.csv_text.data = text
-    return rows
-
-
 # -- CSV out ------------------------------------------------------------------------------------
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection).

@@ -5,7 +5,8 @@ team's use of the Framework; every page passes axe-core."""
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.browser.test_imports_flow import _xlsx
 
 
 def test_lead_reads_coverage_reference_and_records_a_briefing(page):
@@ -63,6 +64,26 @@ def test_lead_reads_coverage_reference_and_records_a_briefing(page):
 
     page.goto(page.url.rsplit("/framework", 1)[0] + "/framework/staff/import")
     assert_accessible(page, "framework-import")
+    rows = [["Full name", "Work email address", "Team", "Role", "Champion"],
+            ["Nia Okafor", "nia.okafor@demo.example.org", "Children in Care team",
+             "Practitioner", "No"],
+            ["Omar Reid", "omar.reid@demo.example.org", "No such team", "Manager", ""]]
+    page.set_input_files("#file", files=[{"name": "staff.xlsx", "buffer": _xlsx(rows),
+                                          "mimeType": "application/octet-stream"}])
+    page.get_by_role("button", name="Check file").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("There is no team called "
+                                                                 "No such team")
+    assert_accessible(page, "framework-import-problems")
+    screenshot(page, "framework-import-problems")
+    rows[2][2] = "Fostering Support team"
+    page.set_input_files("#file", files=[{"name": "staff.xlsx", "buffer": _xlsx(rows),
+                                          "mimeType": "application/octet-stream"}])
+    page.get_by_role("button", name="Check file").click()
+    assert_accessible(page, "framework-import-preview")
+    screenshot(page, "framework-import-preview")
+    page.get_by_role("button", name="Import 2 staff members").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "2 people added to the register")
 
 
 def test_champion_rates_her_teams_use_of_the_framework(page):

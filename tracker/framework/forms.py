@@ -1,16 +1,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovFileInput,
     GovRadioInput,
     GovSelect,
     GovTextInput,
 )
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 
 from tracker.forms import GovDateField, VersionField, area_field, choices, text_field
@@ -88,12 +86,6 @@ class EventForm(FlaskForm):
 class AttendanceForm(FlaskForm):
     present = SelectMultipleField("Who was there", widget=GovCheckboxesInput(),
                                   validate_choice=False, coerce=str)
-
-
-class ImportForm(FlaskForm):
-    file = FileField("CSV file", widget=GovFileInput(),
-                     description="UTF-8, with a first row naming the columns.")
-    csv_text = HiddenField()
 
 
 LEVEL_CHOICES = [(level.value, level.label) for level in FidelityLevel]

@@ -3,16 +3,14 @@ its coverage, fidelity ratings per team per quarter, and the adaptation log."""
 
 from __future__ import annotations
 
-import io
-
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from tracker import imports
 from tracker.errors import RuleBroken
 from tracker.extensions import db
-from tracker.forms import NONE, choices, edit_versioned, named_choices, page_status
+from tracker.forms import NONE, ImportForm, choices, edit_versioned, named_choices, page_status
 from tracker.framework import content, forms, services
 from tracker.models import (
     LEARNING_SET_KINDS,
@@ -193,32 +191,43 @@ def edit_staff(staff_id: int):
 @bp.route("/staff/import", methods=["GET", "POST"])
 @requires(Permission.MANAGE_FRAMEWORK_REGISTER)
 def import_staff():
-    form = forms.ImportForm()
-    rows = None
-    if form.is_submitted() and form.validate():
-        text = imports.uploaded_text(form)
-        if text is not None:
-            rows = imports.parse_or_explain(
-                form, lambda t: services.parse_import(t, g.programme), text)
-            if rows and not any(r.problems for r in rows) and imports.is_confirmed(form, request):
-                created = imports.save_all(lambda: services.import_rows(rows, current_user))
-                flash(f"{len(created)} {'person' if len(created) == 1 else 'people'} added to "
-                      "the register.", "success")
-                return redirect(url_for(".index"))
-    return render_template("framework/import.html", form=form, rows=rows,
-                           columns=services.IMPORT_COLUMNS), page_status(form)
+    form = ImportForm()
+    upload = imports.Upload.from_request(
+        services.STAFF_IMPORTER, form, request,
+        lambda rows: services.check_staff_import(rows, g.programme))
+    if upload.ready_to_save:
+        created = imports.save_all(lambda: services.import_staff(upload.rows, current_user))
+        flash(f"{created:,} {'person' if created == 1 else 'people'} added to the register.",
+              "success")
+        return redirect(url_for(".index"))
+    return render_template("imports/page.html", form=form, upload=upload,
+                           noun_plural="staff members",
+                           back=("The Framework in use", url_for(".index")),
+                           template_endpoint="framework.staff_template",
+                           intro="Staff names, work emails and roles only. Add the teams to the "
+                                 "register first: each person's team is found by its name."), \
+        upload.status(form)
+
+
+def _staff_template(kind: str):
+    """The template, its example row naming one of the programme's own teams when it has one,
+    so the template imports back as it is."""
+    team = db.session.execute(in_programme(FrameworkTeam).order_by(FrameworkTeam.name)
+                              .limit(1)).scalar_one_or_none()
+    importer = services.STAFF_IMPORTER
+    if team is not None:
+        importer = importer.with_examples(team=team.name)
+    return imports.template_response(importer, kind, "staff-list-template")
 
 
 @bp.get("/staff/template.csv")
 def staff_template():
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = imports.csv_writer(out)
-    writer.writerow(services.IMPORT_COLUMNS)
-    writer.writerow(["Sam Practitioner", "sam.practitioner@example.gov.uk", "Your team's name",
-                     "practitioner", "no"])
-    return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": "attachment; filename=staff-list-template.csv"})
+    return _staff_template("csv")
+
+
+@bp.get("/staff/template.xlsx")
+def staff_template_xlsx():
+    return _staff_template("xlsx")
 
 
 # -- training -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import audit, clock, imports
+from tracker import audit, clock, imports, validation
 from tracker.extensions import db
 from tracker.framework import content
 from tracker.health.signals import WARNING, Signal
@@ -308,56 +308,78 @@ def cascade(event_list: list[TrainingEvent]) -> list[tuple[str, list[str]]]:
 
 # -- staff list import ---------------------------------------------------------------------------
 
-IMPORT_COLUMNS = ["name", "email", "team", "role", "champion"]
-ROLE_WORDS = {"practitioner": StaffRole.PRACTITIONER, "social worker": StaffRole.PRACTITIONER,
-              "manager": StaffRole.MANAGER, "team manager": StaffRole.MANAGER}
-YES_WORDS = {"yes", "y", "true", "1"}
-NO_WORDS = {"", "no", "n", "false", "0"}
+def _email(value: str, label: str) -> str:
+    email = normalise_email(validation.check_text(value, label,
+                                                  max_length=column_length(StaffMember.email)))
+    if "@" not in email.strip("@"):
+        raise ValueError(f"{label} {value} is not an email address like name@example.gov.uk")
+    return email
 
 
-def parse_import(text: str, programme: Programme) -> list[imports.Row]:
-    rows = imports.read_sheet(imports.csv_records(text), columns=IMPORT_COLUMNS,
-                              required=["name", "email", "team", "role"], noun="person")
-    team_by_name = {t.name.lower(): t for t in teams(programme)}
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0"}
+
+
+def _champion(value: str, label: str) -> bool:
+    said = value.strip().lower()
+    if said not in _YES | _NO:
+        raise ValueError(f"{label} {value!r} must be Yes or No (or left blank)")
+    return said in _YES
+
+
+STAFF_IMPORTER = imports.Importer("staff member", (
+    imports.Field("name", "Name", imports.text(column_length(StaffMember.name)), required=True,
+                  aliases=("full name", "staff member", "person"),
+                  blank="Enter the person's name", example="Sam Practitioner"),
+    imports.Field("email", "Email", _email, required=True,
+                  aliases=("email address", "work email", "work email address", "e-mail"),
+                  blank="Enter the person's work email address",
+                  hint="Their work email address; each person once in the register.",
+                  example="sam.practitioner@example.gov.uk"),
+    imports.Field("team", "Team", imports.text(column_length(FrameworkTeam.name)), required=True,
+                  aliases=("team name",), blank="Enter the person's team",
+                  hint="The name of a team already in the register.", example="Your team's name"),
+    imports.Field("role", "Role", imports.choice(StaffRole), required=True,
+                  aliases=("job", "job role"),
+                  hint=f"One of {', '.join(r.label for r in StaffRole)}.",
+                  example=StaffRole.PRACTITIONER.label),
+    imports.Field("is_champion", "Champion", _champion,
+                  aliases=("practice champion", "is champion"),
+                  hint="Yes for the team's practice champion; No when blank.", example="No"),
+))
+
+
+def check_staff_import(rows: list[imports.Row], programme: Programme) -> None:
+    """Teams by name within the programme, and each email once in the register. Two queries."""
+    team_by_name = {t.name.lower(): t for t in db.session.execute(
+        select(FrameworkTeam).where(FrameworkTeam.programme_id == programme.id)
+        .order_by(FrameworkTeam.name)).scalars()}
     known = set(db.session.execute(
         select(StaffMember.email).where(StaffMember.programme_id == programme.id)).scalars())
     seen: dict[str, int] = {}
     for row in rows:
-        name = imports.text_cell(row, "name", max_length=column_length(StaffMember.name),
-                                 required="Enter the person's name")
-        email = imports.text_cell(row, "email", max_length=column_length(StaffMember.email),
-                                  required="Enter the person's work email address")
+        email = row.parsed.get("email")
+        if email in known:
+            row.problem("email", f"{email} is already in the register")
+        elif email in seen:
+            row.problem("email", f"{email} is also on row {seen[email]}")
         if email:
-            email = normalise_email(email)
-            if "@" not in email.strip("@"):
-                row.problem("email", f"{email} is not an email address")
-            elif email in known:
-                row.problem("email", f"{email} is already in the register")
-            elif email in seen:
-                row.problem("email", f"{email} is also on row {seen[email]}")
             seen.setdefault(email, row.line)
-        team_name = imports.text_cell(row, "team", max_length=200,
-                                      required="Enter the person's team")
-        team = team_by_name.get(team_name.lower()) if team_name else None
-        if team_name and team is None:
-            row.problem("team", f"There is no team called {team_name}: add the team first "
-                                f"(teams: {', '.join(t.name for t in team_by_name.values())})")
-        role_text = row.values.get("role", "").strip().lower()
-        role = ROLE_WORDS.get(role_text)
-        if role is None:
-            row.problem("role", "Role must be practitioner or manager")
-        champion = row.values.get("champion", "").strip().lower()
-        if champion not in YES_WORDS | NO_WORDS:
-            row.problem("champion", "Champion must be yes or no (or left blank)")
-        row.parsed = {"name": name, "email": email, "team": team, "role": role,
-                      "is_champion": champion in YES_WORDS}
-    return rows
+        team_name = row.parsed.pop("team", "")
+        if team_name:
+            team = team_by_name.get(team_name.lower())
+            if team is None:
+                row.problem("team", f"There is no team called {team_name}: add the team first "
+                                    f"(teams: {', '.join(t.name for t in team_by_name.values())})")
+            else:
+                row.parsed["team"] = team
 
 
-def import_rows(rows: list[imports.Row], actor: User | None) -> list[StaffMember]:
+def import_staff(rows: list[imports.Row], actor: User | None) -> int:
     assert not any(r.problems for r in rows), "import only rows without problems"
-    return [add_staff(r.parsed["team"], actor, name=r.parsed["name"], email=r.parsed["email"],
-                      role=r.parsed["role"], is_champion=r.parsed["is_champion"]) for r in rows]
+    for row in rows:
+        add_staff(actor=actor, **row.parsed)
+    return len(rows)
 
 
 # -- fidelity --------------------------------------------------------------------------------------
