@@ -74,6 +74,17 @@ def test_the_four_questionnaires_load_with_provenance_and_pair_by_key():
     assert reconstructed == ["services-parenting", "changes-parent-child"]
 
 
+def test_every_question_is_transcribed_but_the_ones_the_header_leaves_out():
+    # The paper questionnaires' numbering (004 Appendix 1): before these come the matching code
+    # and the "about you" questions, which Homeward leaves out on purpose.
+    asked = {("practice", 1): (14, 48), ("practice", 2): (6, 74),
+             ("strategic", 1): (12, 50), ("strategic", 2): (6, 85)}
+    for instrument in questionnaires.load().instruments:
+        first, last = asked[(instrument.audience, instrument.time)]
+        numbers = {int(item.number.removeprefix("Q")) for item in instrument.items()}
+        assert numbers == set(range(first, last + 1)), instrument.key
+
+
 def test_knowledge_items_read_as_yes_or_no_as_the_evaluation_did():
     practice = questionnaires.current().instrument("practice", 1)
     universal = practice.item("universal-services")  # research shows this is not so

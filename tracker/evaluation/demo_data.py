@@ -18,7 +18,10 @@ PRACTITIONERS = 7
 BOTH_TIMES = 6
 
 
-def _answers(rng: random.Random, instrument, lean: int, base: dict[str, int]) -> dict:
+def _answers(rng: random.Random, choosing: random.Random, instrument, lean: int,
+             base: dict[str, int]) -> dict:
+    """The statements draw from `rng` and the other closed questions from `choosing`, so
+    transcribing more questions leaves the statements' answers (and the results) as they were."""
     answers: dict[str, int | str | None] = {}
     for item in instrument.items():
         if item.kind == "agreement":
@@ -26,9 +29,9 @@ def _answers(rng: random.Random, instrument, lean: int, base: dict[str, int]) ->
             answers[item.key] = max(1, min(7, start + lean * rng.choice((0, 0, 1, 1, 2, -1))))
         elif item.kind == "choice":
             codes = sorted(o.code for o in item.options)
-            answers[item.key] = rng.choice(codes)
+            answers[item.key] = choosing.choice(codes)
     if lean:
-        answers["research-awareness"] = rng.choice((1, 2, 2, 3))
+        answers["research-awareness"] = choosing.choice((1, 2, 2, 3))
     return answers
 
 
@@ -39,7 +42,7 @@ def _sitting(round_: EvaluationRound, opened, closes) -> None:
 
 
 def load(programme, people, today) -> None:
-    rng = random.Random(17)
+    rng, choosing = random.Random(17), random.Random(18)
     data = questionnaires.current()
     t1_open, t1_close = today - timedelta(days=200), today - timedelta(days=186)
     t2_open, t2_close = today - timedelta(days=30), today - timedelta(days=16)
@@ -56,6 +59,7 @@ def load(programme, people, today) -> None:
         sittings = [(first, 0, t1_open)] + ([(second, 1, t2_open)] if n < BOTH_TIMES else [])
         for round_, lean, opened in sittings:
             response, _key = services.start_response(round_, code)
-            response.answers = _answers(rng, data.instrument("practice", round_.time), lean, base)
+            response.answers = _answers(rng, choosing, data.instrument("practice", round_.time),
+                                        lean, base)
             when = datetime(opened.year, opened.month, opened.day, 10, 0) + timedelta(days=n % 10)
             response.started_at = response.updated_at = response.submitted_at = when
