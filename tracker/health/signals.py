@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import DateTime, and_, case, exists, func, literal, or_, select
 
 from tracker import clock
 from tracker.extensions import db
@@ -434,19 +434,19 @@ def stalled_actions(ctx: Context) -> dict[int, list[Signal]]:
         return {}
     out = {}
     cutoffs = {pid: ctx.thresholds[pid]["stalled_action_days"] for pid in ctx.ids}
-    # One query at the shortest threshold, then each programme's own cut-off in Python.
-    shortest = clock.now() - timedelta(days=min(cutoffs.values()))
-    last_note = (select(func.max(ActionNote.at)).where(ActionNote.action_id == Action.id)
-                 .correlate(Action).scalar_subquery())
-    counts: dict[int, int] = defaultdict(int)
-    for pid, updated, noted in db.session.execute(
-        select(Action.programme_id, Action.updated_at, last_note)
+    # Counted in SQL, each programme against its own cut-off: stalled when neither the action
+    # nor any note on it changed since then (the (programme, updated) and note indexes).
+    now = clock.now()
+    cutoff = case({pid: literal(now - timedelta(days=days), DateTime())
+                   for pid, days in cutoffs.items()}, value=Action.programme_id)
+    latest = now - timedelta(days=min(cutoffs.values()))
+    noted = exists().where(ActionNote.action_id == Action.id, ActionNote.at >= cutoff)
+    counts = dict(db.session.execute(
+        select(Action.programme_id, func.count())
         .where(Action.programme_id.in_(ctx.ids), Action.status.in_(OPEN),
-               Action.updated_at < shortest)
-    ).all():
-        latest = max(updated, noted) if noted else updated
-        if latest < clock.now() - timedelta(days=cutoffs[pid]):
-            counts[pid] += 1
+               Action.updated_at < latest, Action.updated_at < cutoff, ~noted)
+        .group_by(Action.programme_id)
+    ).all())
     for pid, n in counts.items():
         out[pid] = [Signal(
             "stalled_actions", WARNING,
