@@ -469,16 +469,20 @@ def people_gone(ctx: Context) -> dict[int, list[Signal]]:
         .distinct()
     ).all():
         roles[authority_id].add(role)
-    member = exists().where(Membership.user_id == Action.owner_id,
+    # Open actions counted per owner first, then each owner checked once, not each action.
+    owned = (select(Action.programme_id, Action.owner_id, func.count().label("n"))
+             .where(Action.programme_id.in_(ctx.ids), Action.status.in_(OPEN),
+                    Action.owner_id.is_not(None))
+             .group_by(Action.programme_id, Action.owner_id).subquery())
+    member = exists().where(Membership.user_id == owned.c.owner_id,
                             Membership.authority_id == Programme.authority_id,
                             Membership.role != Role.OBSERVER)
     orphaned = dict(db.session.execute(
-        select(Action.programme_id, func.count())
-        .join(Programme, Programme.id == Action.programme_id)
-        .join(User, User.id == Action.owner_id)
-        .where(Action.programme_id.in_(ctx.ids), Action.status.in_(OPEN),
-               or_(~member, User.active.is_(False)))
-        .group_by(Action.programme_id)).all())
+        select(owned.c.programme_id, func.sum(owned.c.n))
+        .join(Programme, Programme.id == owned.c.programme_id)
+        .join(User, User.id == owned.c.owner_id)
+        .where(or_(~member, User.active.is_(False)))
+        .group_by(owned.c.programme_id)).all())
     out: dict[int, list[Signal]] = defaultdict(list)
     for pid, authority_id in authority_of.items():
         if Role.LEAD not in roles[authority_id]:
