@@ -477,12 +477,12 @@ def people_gone(ctx: Context) -> dict[int, list[Signal]]:
     member = exists().where(Membership.user_id == owned.c.owner_id,
                             Membership.authority_id == Programme.authority_id,
                             Membership.role != Role.OBSERVER)
-    orphaned = dict(db.session.execute(
+    orphaned = {pid: int(n) for pid, n in db.session.execute(
         select(owned.c.programme_id, func.sum(owned.c.n))
         .join(Programme, Programme.id == owned.c.programme_id)
         .join(User, User.id == owned.c.owner_id)
         .where(or_(~member, User.active.is_(False)))
-        .group_by(owned.c.programme_id)).all())
+        .group_by(owned.c.programme_id)).all()}
     out: dict[int, list[Signal]] = defaultdict(list)
     for pid, authority_id in authority_of.items():
         if Role.LEAD not in roles[authority_id]:
