@@ -210,3 +210,32 @@ def test_matrix_counts_skips_filters_and_sorts_by_them_and_links_each_cell(
     assert body.index("Phase 1 Task 7:") < body.index("Phase 1 Task 5:")
     task = _task(first, 1, 7)
     assert f'href="/a/council-000/checklist/tasks/{task.id}"' in page
+
+
+def test_portfolio_rows_count_overdue_actions_and_take_the_latest_change(
+        create_authority, create_user, add_member, auth):
+    from tracker.models import ActionStatus, AuditEvent
+    from tracker.portfolio import services as portfolio
+
+    consultant, (quiet, busy) = _consultant_of(2, create_authority, create_user, add_member, auth)
+    programme = _programme(busy)
+    for days, status in ((3, ActionStatus.OPEN), (1, ActionStatus.IN_PROGRESS),
+                         (5, ActionStatus.DONE), (0, ActionStatus.OPEN)):
+        action = actions.create_action(programme, title=f"Due {days} days ago", actor=None,
+                                       owner_name="Someone", due_date=TODAY - timedelta(days=days))
+        action.status = status
+    actions.create_action(programme, title="Undated", actor=None, owner_name="Someone")
+    db.session.flush()
+    db.session.execute(AuditEvent.__table__.delete().where(
+        AuditEvent.programme_id == _programme(quiet).id))
+    latest = datetime(2026, 11, 20, 9, 30)
+    db.session.add(AuditEvent(programme_id=programme.id, entity_type="action", entity_id=1,
+                              action="updated", at=latest, changes={}, summary=""))
+    db.session.flush()
+    db.session.execute(AuditEvent.__table__.update().where(
+        AuditEvent.programme_id == programme.id, AuditEvent.at > latest).values(at=latest))
+
+    rows = {r.authority.slug: r for r in portfolio.rows(consultant, TODAY)}
+    assert rows[busy.slug].overdue_actions == 2
+    assert rows[busy.slug].last_activity == latest
+    assert rows[quiet.slug].overdue_actions == 0 and rows[quiet.slug].last_activity is None

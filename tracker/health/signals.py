@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import DateTime, and_, case, exists, func, literal, or_, select
 
 from tracker import clock
 from tracker.extensions import db
@@ -434,19 +434,19 @@ def stalled_actions(ctx: Context) -> dict[int, list[Signal]]:
         return {}
     out = {}
     cutoffs = {pid: ctx.thresholds[pid]["stalled_action_days"] for pid in ctx.ids}
-    # One query at the shortest threshold, then each programme's own cut-off in Python.
-    shortest = clock.now() - timedelta(days=min(cutoffs.values()))
-    last_note = (select(func.max(ActionNote.at)).where(ActionNote.action_id == Action.id)
-                 .correlate(Action).scalar_subquery())
-    counts: dict[int, int] = defaultdict(int)
-    for pid, updated, noted in db.session.execute(
-        select(Action.programme_id, Action.updated_at, last_note)
+    # Counted in SQL, each programme against its own cut-off: stalled when neither the action
+    # nor any note on it changed since then (the (programme, updated) and note indexes).
+    now = clock.now()
+    cutoff = case({pid: literal(now - timedelta(days=days), DateTime())
+                   for pid, days in cutoffs.items()}, value=Action.programme_id)
+    latest = now - timedelta(days=min(cutoffs.values()))
+    noted = exists().where(ActionNote.action_id == Action.id, ActionNote.at >= cutoff)
+    counts = dict(db.session.execute(
+        select(Action.programme_id, func.count())
         .where(Action.programme_id.in_(ctx.ids), Action.status.in_(OPEN),
-               Action.updated_at < shortest)
-    ).all():
-        latest = max(updated, noted) if noted else updated
-        if latest < clock.now() - timedelta(days=cutoffs[pid]):
-            counts[pid] += 1
+               Action.updated_at < latest, Action.updated_at < cutoff, ~noted)
+        .group_by(Action.programme_id)
+    ).all())
     for pid, n in counts.items():
         out[pid] = [Signal(
             "stalled_actions", WARNING,
@@ -469,16 +469,20 @@ def people_gone(ctx: Context) -> dict[int, list[Signal]]:
         .distinct()
     ).all():
         roles[authority_id].add(role)
-    member = exists().where(Membership.user_id == Action.owner_id,
+    # Open actions counted per owner first, then each owner checked once, not each action.
+    owned = (select(Action.programme_id, Action.owner_id, func.count().label("n"))
+             .where(Action.programme_id.in_(ctx.ids), Action.status.in_(OPEN),
+                    Action.owner_id.is_not(None))
+             .group_by(Action.programme_id, Action.owner_id).subquery())
+    member = exists().where(Membership.user_id == owned.c.owner_id,
                             Membership.authority_id == Programme.authority_id,
                             Membership.role != Role.OBSERVER)
-    orphaned = dict(db.session.execute(
-        select(Action.programme_id, func.count())
-        .join(Programme, Programme.id == Action.programme_id)
-        .join(User, User.id == Action.owner_id)
-        .where(Action.programme_id.in_(ctx.ids), Action.status.in_(OPEN),
-               or_(~member, User.active.is_(False)))
-        .group_by(Action.programme_id)).all())
+    orphaned = {pid: int(n) for pid, n in db.session.execute(
+        select(owned.c.programme_id, func.sum(owned.c.n))
+        .join(Programme, Programme.id == owned.c.programme_id)
+        .join(User, User.id == owned.c.owner_id)
+        .where(or_(~member, User.active.is_(False)))
+        .group_by(owned.c.programme_id)).all()}
     out: dict[int, list[Signal]] = defaultdict(list)
     for pid, authority_id in authority_of.items():
         if Role.LEAD not in roles[authority_id]:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker import clock
-from tracker.actions.services import ACTION, action_rag, rag_column
+from tracker.actions.services import ACTION, action_rag
 from tracker.checklist.services import OUTCOME, TASK, late_tasks
 from tracker.extensions import db
 from tracker.links import Link
@@ -110,40 +110,80 @@ def recent_activity(programme: Programme, limit: int = 10) -> list[Activity]:
     return out
 
 
+@dataclass(frozen=True)
+class OverdueGroup:
+    """One owner's overdue actions: how many, and the most overdue few (id, title, due_date,
+    owner_id, owner_label), oldest first."""
+
+    owner: str
+    count: int
+    first: list
+
+
 @dataclass
 class Dashboard:
-    overdue_by_owner: list[tuple[str, list[Action]]]
+    overdue_by_owner: list[OverdueGroup]
     overdue_count: int
-    due_soon: list[Action]
+    due_soon: list  # the first DUE_SOON_SHOWN, with the columns the panel shows
+    due_soon_count: int
     due_soon_until: date
     next_milestones: list
     late_tasks: list[ChecklistTask]
     activity: list[Activity]
 
 
+# Of each owner's overdue actions the dashboard lists three and the report the five most
+# overdue of all, which are among the first five of their owner's.
+OVERDUE_PER_OWNER = 5
+DUE_SOON_SHOWN = 8
+_OPEN = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+def _overdue_by_owner(programme: Programme, today: date) -> list[OverdueGroup]:
+    """One query: each owner's count and most overdue few, by window functions over the
+    (programme, status, due) index, rather than every overdue row."""
+    label = func.coalesce(User.name, Action.owner_name)
+    ranked = (
+        select(Action.id, Action.title, Action.due_date, Action.owner_id,
+               label.label("owner_label"),
+               func.row_number().over(partition_by=label,
+                                      order_by=(Action.due_date, Action.id)).label("place"),
+               func.count().over(partition_by=label).label("in_group"))
+        .outerjoin(User, User.id == Action.owner_id)
+        .where(Action.programme_id == programme.id, Action.status.in_(_OPEN),
+               Action.due_date < today)
+        .subquery())
+    groups: dict[str, OverdueGroup] = {}
+    for row in db.session.execute(
+        select(ranked).where(ranked.c.place <= OVERDUE_PER_OWNER)
+        .order_by(ranked.c.due_date, ranked.c.id)
+    ).all():
+        owner = row.owner_label or "No owner"
+        group = groups.setdefault(owner, OverdueGroup(owner, row.in_group, []))
+        group.first.append(row)
+    return sorted(groups.values(), key=lambda g: (-g.count, g.owner))
+
+
 def dashboard(programme: Programme, today: date | None = None, *,
               with_activity: bool = True) -> Dashboard:
     today = today or clock.today()
-    open_statuses = [ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
-    overdue = db.session.execute(
-        select(Action).options(joinedload(Action.owner))
-        .where(Action.programme_id == programme.id, rag_column(today) == "red")
-        .order_by(Action.due_date)
-    ).scalars().all()
-    groups: dict[str, list[Action]] = defaultdict(list)
-    for action in overdue:
-        groups[action.owner_label or "No owner"].append(action)
+    overdue = _overdue_by_owner(programme, today)
     until = today + timedelta(days=DUE_SOON_DAYS)
+    # The first few, each with the count of all (a window over the same rows): one query.
     due_soon = db.session.execute(
-        select(Action).options(joinedload(Action.owner))
-        .where(Action.programme_id == programme.id, Action.status.in_(open_statuses),
+        select(Action.id, Action.title, Action.due_date,
+               func.coalesce(User.name, Action.owner_name).label("owner_label"),
+               func.count().over().label("total"))
+        .outerjoin(User, User.id == Action.owner_id)
+        .where(Action.programme_id == programme.id, Action.status.in_(_OPEN),
                Action.due_date >= today, Action.due_date <= until)
-        .order_by(Action.due_date, Action.id)
-    ).scalars().all()
+        .order_by(Action.due_date, Action.id).limit(DUE_SOON_SHOWN)
+    ).all()
     return Dashboard(
-        overdue_by_owner=sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])),
-        overdue_count=len(overdue),
-        due_soon=list(due_soon),
+        overdue_by_owner=overdue,
+        overdue_count=sum(g.count for g in overdue),
+        due_soon=due_soon,
+        due_soon_count=due_soon[0].total if due_soon else 0,
         due_soon_until=until,
         next_milestones=milestone_views(milestones(programme.id, upcoming_only=True, limit=5),
                                         today),

@@ -108,6 +108,8 @@ class Action(ProgrammeOwned, db.Model):
         Index("ix_action_programme_updated", "programme_id", "updated_at"),
         Index("ix_action_programme_created", "programme_id", "created_at"),
         Index("ix_action_owner_status_due", "owner_id", "status", "due_date"),
+        # Health: open actions counted per owner (owners who have left), from the index alone.
+        Index("ix_action_programme_status_owner", "programme_id", "status", "owner_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

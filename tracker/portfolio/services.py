@@ -14,10 +14,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from tracker import clock
-from tracker.actions.services import rag_column
 from tracker.extensions import db
 from tracker.models import (
-    Action,
     AuditEvent,
     Authority,
     ChecklistTask,
@@ -128,15 +126,12 @@ def rows(user: User, today: date | None = None) -> list[PortfolioRow]:
         for figures in phases[pid]:
             if figures.number == phase:
                 figures.counts[status.value] += count
-    overdue = dict(db.session.execute(
-        select(Action.programme_id, func.count())
-        .where(Action.programme_id.in_(ids), rag_column(today) == "red")
-        .group_by(Action.programme_id)
-    ).all())
+    # The latest change of each programme: one lookup each down the (programme, at) index,
+    # rather than grouping every audit row.
+    latest = (select(func.max(AuditEvent.at)).where(AuditEvent.programme_id == Programme.id)
+              .correlate(Programme).scalar_subquery())
     last = dict(db.session.execute(
-        select(AuditEvent.programme_id, func.max(AuditEvent.at))
-        .where(AuditEvent.programme_id.in_(ids)).group_by(AuditEvent.programme_id)
-    ).all())
+        select(Programme.id, latest).where(Programme.id.in_(ids))).all())
     extra: dict[int, dict[str, Cell]] = defaultdict(dict)
     for heading, source in ((c.heading, c.source) for c in COLUMNS):
         for pid, cell in source(ids, today).items():
@@ -145,6 +140,8 @@ def rows(user: User, today: date | None = None) -> list[PortfolioRow]:
 
     assessments = health.assess_all([(a.slug, p) for a, p in pairs], today)
     paces = health.pace_against_median(assessments)
+    # Overdue actions are among the health figures already (open and past their due date).
+    overdue = {pid: a.figures.overdue_actions for pid, a in assessments.items()}
     # A phase that started is over when the programme has moved beyond it.
     out = []
     for authority, programme in pairs:

@@ -59,7 +59,7 @@ class Report:
     @property
     def most_overdue(self) -> list:
         """The five most overdue actions: the rest are a link away."""
-        overdue = [a for _, items in self.board.overdue_by_owner for a in items]
+        overdue = [a for group in self.board.overdue_by_owner for a in group.first]
         return sorted(overdue, key=lambda a: (a.due_date, a.id))[:MOST_OVERDUE]
 
 
