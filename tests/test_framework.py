@@ -613,3 +613,21 @@ def test_register_changes_show_in_the_dashboards_recent_activity_with_a_link(pro
     latest = main.recent_activity(programme)[0]
     assert "Edge of care" in latest.what
     assert latest.href == Link.to("framework.team", team_id=team.id)
+
+
+def test_one_element_dropped_twice_asks_for_one_decision(programme):
+    from tracker.health import services as health
+
+    team = _team(programme)
+    services.save_ratings(team, FinancialQuarter(2026, 2),
+                          {"chronology": (FidelityLevel.DROPPED, "")}, None)
+    services.record_adaptation(
+        programme, None, what="Chronology shortened", practice_key="chronology",
+        level=AdaptationLevel.TEAM, team=team, nature=AdaptationNature.SHORTENED,
+        reason="Workload", decided_by="Team manager", decided_on=DAY,
+        keeps_intent=KeepsIntent.UNSURE)
+    db.session.flush()
+    assessment = health.assess(programme, "testshire")
+    assert len([s for s in assessment.judgement.signals if s.key == "framework_dropped"]) == 2
+    decisions = [s.decision for s in assessment.decisions]
+    assert len(decisions) == len(set(decisions))

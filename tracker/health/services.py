@@ -58,7 +58,13 @@ class Assessment:
 
     @property
     def decisions(self) -> list[Signal]:
-        return [s for s in self.judgement.signals if s.decision][:DECISIONS_SHOWN]
+        """What needs deciding, each once: two signals can ask for the same decision (an
+        element rated dropped by a team and shortened by an adaptation)."""
+        seen: dict[str, Signal] = {}
+        for s in self.judgement.signals:
+            if s.decision:
+                seen.setdefault(s.decision, s)
+        return list(seen.values())[:DECISIONS_SHOWN]
 
 
 def assess_all(pairs: list[tuple[str, Programme]], today: date | None = None
