@@ -495,3 +495,11 @@ def test_a_threshold_save_over_someone_elses_is_refused_and_keeps_what_was_typed
     assert settings.thresholds == {"overdue_rise": 5}
     assert client.post("/a/testshire/health/thresholds", data=values | {
         "overdue_rise": "9", "version": str(settings.version)}).status_code == 302
+
+
+def test_the_action_list_default_is_the_frameworks_two_days_the_meetings_use():
+    """The same rule in two places: the meeting pages' due date for an action list, and the
+    health threshold a lead may relax. Their default must not drift apart."""
+    from tracker.meetings import planner
+
+    assert threshold_data.defaults()["action_list_days"].default == planner.CIRCULATE_WITHIN_DAYS
