@@ -64,6 +64,14 @@ def add_authority_slug(endpoint: str, values: dict[str, Any]) -> None:
         values["authority_slug"] = g.authority.slug
 
 
+def authority_slugs(programme_ids: Iterable[int]) -> dict[int, str]:
+    """Programme id → its authority's slug, for links made outside the authority's own pages
+    (the portfolio, the API, programme health): one query for them all."""
+    return dict(db.session.execute(
+        select(Programme.id, Authority.slug).join(Authority, Authority.id == Programme.authority_id)
+        .where(Programme.id.in_(list(programme_ids)))).all())
+
+
 def in_programme(model: type[M], programme: Programme | None = None) -> Select:
     """SELECT rows of `model` belonging to `programme` (by default the current authority's)."""
     if not issubclass(model, ProgrammeOwned):

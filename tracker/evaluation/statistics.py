@@ -38,19 +38,11 @@ def effect_band(r: float) -> str:
     return next(label for bound, label in EFFECT_BANDS if size >= bound)
 
 
-@dataclass(frozen=True)
-class SignedRank:
-    """One paired 7-point statement, laid out as 004's Table 7."""
+class _Paired:
+    """What a paired result says of its own size and significance, for either test."""
 
     pairs: int
-    negative: int  # Time 2 lower than Time 1
-    positive: int  # Time 2 higher
-    ties: int
-    median_t1: float | None = None
-    median_t2: float | None = None
-    z: float | None = None
-    p: float | None = None
-    r: float | None = None
+    p: float | None
 
     @property
     def counts_only(self) -> bool:
@@ -65,6 +57,21 @@ class SignedRank:
     @property
     def significant(self) -> bool:
         return self.p is not None and self.p < SIGNIFICANCE
+
+
+@dataclass(frozen=True)
+class SignedRank(_Paired):
+    """One paired 7-point statement, laid out as 004's Table 7."""
+
+    pairs: int
+    negative: int  # Time 2 lower than Time 1
+    positive: int  # Time 2 higher
+    ties: int
+    median_t1: float | None = None
+    median_t2: float | None = None
+    z: float | None = None
+    p: float | None = None
+    r: float | None = None
 
     @property
     def effect(self) -> str:
@@ -92,7 +99,7 @@ def signed_rank(pairs: Sequence[tuple[int, int]]) -> SignedRank:
 
 
 @dataclass(frozen=True)
-class McNemar:
+class McNemar(_Paired):
     """One paired yes/no item: how many said yes at each time, and who changed."""
 
     pairs: int
@@ -105,20 +112,6 @@ class McNemar:
     @property
     def unchanged(self) -> int:
         return self.pairs - self.yes_to_no - self.no_to_yes
-
-    @property
-    def counts_only(self) -> bool:
-        return self.pairs < COUNTS_ONLY_BELOW
-
-    @property
-    def caution(self) -> str:
-        if self.counts_only:
-            return COUNTS_ONLY
-        return CAUTION if self.pairs < CAUTION_BELOW else ""
-
-    @property
-    def significant(self) -> bool:
-        return self.p is not None and self.p < SIGNIFICANCE
 
 
 def mcnemar_exact(pairs: Sequence[tuple[bool, bool]]) -> McNemar:

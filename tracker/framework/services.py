@@ -7,7 +7,7 @@ COVERAGE_RULES and the functions beside it."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,7 +22,6 @@ from tracker.links import Link
 from tracker.models import (
     Adaptation,
     AdaptationNature,
-    Authority,
     FidelityLevel,
     FidelityRating,
     FrameworkTeam,
@@ -39,6 +38,7 @@ from tracker.models import (
 )
 from tracker.models.outcomes import FinancialQuarter
 from tracker.portfolio.services import Cell
+from tracker.tenancy import authority_slugs
 from tracker.validation import column_length
 
 # -- coverage --------------------------------------------------------------------------------
@@ -507,19 +507,18 @@ class DroppedElement:
 
 
 def dropped_elements(programme: Programme) -> list[DroppedElement]:
-    return dropped_elements_by_programme([programme.id])[programme.id]
+    return dropped_elements_by_programme(authority_slugs([programme.id]))[programme.id]
 
 
-def dropped_elements_by_programme(programme_ids: list[int]) -> dict[int, list[DroppedElement]]:
-    """Per programme, stages and key elements rated dropped in a team's latest quarter, and
-    adaptations that removed or shortened one. Three queries however many programmes."""
+def dropped_elements_by_programme(slugs: Mapping[int, str]) -> dict[int, list[DroppedElement]]:
+    """Per programme (id → its authority's slug), stages and key elements rated dropped in a
+    team's latest quarter, and adaptations that removed or shortened one. Two queries however
+    many programmes."""
     practices = content.current()
+    programme_ids = list(slugs)
     found: dict[int, list[DroppedElement]] = {pid: [] for pid in programme_ids}
     if not programme_ids:
         return found
-    slugs = dict(db.session.execute(
-        select(Programme.id, Authority.slug).join(Authority, Authority.id == Programme.authority_id)
-        .where(Programme.id.in_(programme_ids))).all())
     rating_rows = db.session.execute(
         select(FidelityRating, FrameworkTeam.name)
         .join(FrameworkTeam, FrameworkTeam.id == FidelityRating.team_id)
@@ -552,14 +551,17 @@ def dropped_elements_by_programme(programme_ids: list[int]) -> dict[int, list[Dr
     return found
 
 
+DROPPED_SIGNAL = "framework_dropped"
+
+
 def health_signals(ctx) -> dict:
     """Programme health: a stage or key element dropped or shortened is a warning (issue 18);
     the Framework's evaluation found authorities shortening it as use faltered."""
-    return {pid: [Signal("framework_dropped", WARNING,
+    return {pid: [Signal(DROPPED_SIGNAL, WARNING,
                          f"{d.title} {d.how[0].lower()}{d.how[1:]} ({d.where})", d.link,
                          decision=f"Decide whether to restore {d.title.lower()}")
                   for d in elements]
-            for pid, elements in dropped_elements_by_programme(ctx.ids).items() if elements}
+            for pid, elements in dropped_elements_by_programme(ctx.slugs).items() if elements}
 
 
 def portfolio_coverage(programme_ids: list[int], _today: date) -> dict[int, Cell]:

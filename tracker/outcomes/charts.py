@@ -46,8 +46,25 @@ class Reference:
     y: float
 
 
+class _Plot:
+    """Where the plotting area ends, from a chart's size and margins."""
+
+    width: int
+    height: int
+    right: int
+    bottom: int
+
+    @property
+    def plot_right(self) -> int:
+        return self.width - self.right
+
+    @property
+    def plot_bottom(self) -> int:
+        return self.height - self.bottom
+
+
 @dataclass(frozen=True)
-class Chart:
+class Chart(_Plot):
     key: str
     title: str
     desc: str
@@ -62,14 +79,6 @@ class Chart:
     right: int = 16
     top: int = 16
     bottom: int = 52
-
-    @property
-    def plot_right(self) -> int:
-        return self.width - self.right
-
-    @property
-    def plot_bottom(self) -> int:
-        return self.height - self.bottom
 
 
 def _nice_max(value: float, percent: bool) -> tuple[float, float]:
@@ -238,7 +247,7 @@ class TimeMark:
 
 
 @dataclass(frozen=True)
-class SpcChart:
+class SpcChart(_Plot):
     key: str
     title: str
     desc: str
@@ -256,14 +265,6 @@ class SpcChart:
     right: int = 100
     top: int = 44
     bottom: int = 52
-
-    @property
-    def plot_right(self) -> int:
-        return self.width - self.right
-
-    @property
-    def plot_bottom(self) -> int:
-        return self.height - self.bottom
 
     def label_y(self, mark: TimeMark) -> int:
         return self.top - 8 - 14 * mark.row

@@ -6,7 +6,7 @@ chart shows in words."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,7 +18,6 @@ from tracker.health.signals import WARNING, Signal
 from tracker.links import Link
 from tracker.models import (
     LEARNING_SET_KINDS,
-    Authority,
     Meeting,
     MeetingStatus,
     OutcomeQuarter,
@@ -26,6 +25,7 @@ from tracker.models import (
 )
 from tracker.outcomes import charts, measures, spc
 from tracker.outcomes.services import QuarterView
+from tracker.tenancy import authority_slugs
 
 QUARTERLY, MONTHLY = "quarter", "month"
 
@@ -157,10 +157,12 @@ class Concern:
     link: Link
 
 
-def concerns_by_programme(programme_ids: Sequence[int]) -> dict[int, list[Concern]]:
-    """Per programme, the measures with a special cause of concern among their latest points
-    (spc.RECENT_POINTS), read with the default settings: the series with more points, the
-    default run length, no rebase. Two queries whatever the number of programmes."""
+def concerns_by_programme(slugs: Mapping[int, str]) -> dict[int, list[Concern]]:
+    """Per programme (id → its authority's slug), the measures with a special cause of concern
+    among their latest points (spc.RECENT_POINTS), read with the default settings: the series
+    with more points, the default run length, no rebase. One query whatever the number of
+    programmes."""
+    programme_ids = list(slugs)
     if not programme_ids:
         return {}
     figures: dict[int, list[OutcomeQuarter]] = defaultdict(list)
@@ -168,9 +170,6 @@ def concerns_by_programme(programme_ids: Sequence[int]) -> dict[int, list[Concer
             select(OutcomeQuarter).where(OutcomeQuarter.programme_id.in_(programme_ids))
     ).scalars():
         figures[row.programme_id].append(row)
-    slugs = dict(db.session.execute(
-        select(Programme.id, Authority.slug).join(Authority, Authority.id == Programme.authority_id)
-        .where(Programme.id.in_(programme_ids))).all())
     found: dict[int, list[Concern]] = {}
     for programme_id in programme_ids:
         rows = figures.get(programme_id, [])
@@ -183,14 +182,17 @@ def concerns_by_programme(programme_ids: Sequence[int]) -> dict[int, list[Concer
     return found
 
 
+CONCERN_SIGNAL = "outcome_concern_"  # and the measure's key
+
+
 def health_signals(ctx) -> dict:
     """Programme health: a special cause of concern in a measure's latest points (issue 17)
     is a warning, with the chart as its evidence."""
-    return {pid: [Signal(f"outcome_concern_{c.measure_key}", WARNING, c.sentence, c.link)
+    return {pid: [Signal(f"{CONCERN_SIGNAL}{c.measure_key}", WARNING, c.sentence, c.link)
                   for c in found]
-            for pid, found in concerns_by_programme(ctx.ids).items() if found}
+            for pid, found in concerns_by_programme(ctx.slugs).items() if found}
 
 
 def concerns(programme: Programme) -> list[Concern]:
     """One programme's special causes of concern in the latest points."""
-    return concerns_by_programme([programme.id])[programme.id]
+    return concerns_by_programme(authority_slugs([programme.id]))[programme.id]

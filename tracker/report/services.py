@@ -29,12 +29,13 @@ SHOWN = 5  # of each list on paper: late tasks, decisions, engagement gaps
 @dataclass(frozen=True)
 class InUse:
     """The Framework in use, for the report's last section: training coverage and fidelity,
-    stages and key elements dropped or shortened, the latest staff questionnaire round and the
-    outcome measures showing a special cause of concern."""
+    the latest staff questionnaire round, and the health signals of stages and key elements
+    dropped or shortened and of outcome measures showing a special cause of concern (read from
+    the report's own assessment, not worked out again)."""
 
     coverage: object | None
-    dropped: list
     questionnaires: object | None
+    dropped: list
     concerns: list
 
 
@@ -101,7 +102,9 @@ def build(programme: Programme, today: date | None = None, slug: str | None = No
         scenario=costs.report_scenario(programme),
         in_use=InUse(
             coverage=framework.portfolio_coverage([programme.id], today).get(programme.id),
-            dropped=framework.dropped_elements(programme),
             questionnaires=evaluation.headlines([programme.id]).get(programme.id),
-            concerns=spc_views.concerns(programme)),
+            dropped=[s for s in assessment.judgement.signals
+                     if s.key == framework.DROPPED_SIGNAL],
+            concerns=[s for s in assessment.judgement.signals
+                      if s.key.startswith(spc_views.CONCERN_SIGNAL)]),
     )
