@@ -333,3 +333,40 @@ def test_the_header_counts_notifications_until_they_are_opened(app, client, auth
     assert '<span class="app-count">2<span class="govuk-visually-hidden"> unread</span>' in page
     client.get("/notifications")
     assert "app-count" not in client.get("/account").get_data(as_text=True)
+
+
+def test_a_message_in_other_scripts_arrives_as_written(app, smtp, programme, member, at):
+    from email import policy
+    from email.parser import BytesParser
+
+    app.config["MAIL_FROM"] = "Équipe Homeward <homeward@example.org>"
+    owner = member(Role.STEERING, email="owner@example.org", name="Siân Ó Dálaigh")
+    actions.create_action(programme, title="Café plan – ‘first’ draft", actor=None,
+                          owner=owner, due_date=TODAY)
+    db.session.commit()
+    assert run_once(app)["sent"] == 1
+    email = BytesParser(policy=policy.default).parsebytes(smtp.messages[0].content)
+    assert email["Subject"] == "Due today: Café plan – ‘first’ draft"
+    assert email["From"].addresses[0].display_name == "Équipe Homeward"
+    assert email["From"].addresses[0].addr_spec == "homeward@example.org"
+    assert email["To"] == "owner@example.org"
+    assert email.get_content_type() == "multipart/alternative"
+    text, html = (part.get_content() for part in email.iter_parts())
+    assert "Hello Siân Ó Dálaigh," in text and "Café plan – ‘first’ draft" in text
+    assert "Siân Ó Dálaigh" in html
+
+
+def test_a_message_without_html_is_one_plain_part(app, smtp, programme, member, at):
+    owner = member(Role.STEERING, email="owner@example.org")
+    actions.create_action(programme, title="Plain", actor=None, owner=owner, due_date=TODAY)
+    db.session.commit()
+    jobs.queue_reminders(TODAY)
+    db.session.execute(OutboxMessage.__table__.update().values(body_html=""))
+    db.session.commit()
+    assert run_once(app)["sent"] == 1
+    from email import policy
+    from email.parser import BytesParser
+
+    email = BytesParser(policy=policy.default).parsebytes(smtp.messages[0].content)
+    assert email.get_content_type() == "text/plain"
+    assert "Due today: Plain" in email["Subject"] and "Plain" in email.get_content()

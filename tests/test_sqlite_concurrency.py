@@ -86,3 +86,17 @@ def test_an_import_beside_other_writers_gets_no_server_error(served, create_user
     assert imported.result() == 302
     assert 500 not in statuses and set(statuses) == {302}
     assert db.session.scalar(select(func.count()).select_from(Action)) == 2000
+
+
+def test_each_sqlite_connection_is_set_for_a_server(app, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's settings only")
+    from tracker import sqlite
+
+    with app.app_context(), db.engine.connect() as connection:
+        setting = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+                   for name in ("journal_mode", "synchronous", "busy_timeout", "mmap_size",
+                                "cache_size", "temp_store")}
+    assert setting == {"journal_mode": "wal", "synchronous": 1,  # NORMAL
+                       "busy_timeout": sqlite.BUSY_TIMEOUT_MS, "mmap_size": sqlite.MMAP_BYTES,
+                       "cache_size": -sqlite.CACHE_KIB, "temp_store": 2}  # MEMORY

@@ -18,9 +18,17 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scipy import stats
-
 SIGNIFICANCE = 0.05
+
+
+def _scipy_stats():
+    """scipy.stats, imported when first needed: the import takes seconds, and most processes
+    (every web worker as it starts, every command such as send-due) never use it."""
+    from scipy import stats
+
+    return stats
+
+
 # Under this many pairs a result comes with the caution 004 gives for its small samples.
 CAUTION_BELOW = 10
 # Under this many pairs only the counts are shown: small numbers can identify people.
@@ -91,7 +99,7 @@ def signed_rank(pairs: Sequence[tuple[int, int]]) -> SignedRank:
     if negative + positive == 0:
         # Every pair unchanged: nothing to rank, so no test (SPSS reports Z = 0, p = 1).
         return SignedRank(**{**counts.__dict__, **medians, "z": 0.0, "p": 1.0, "r": 0.0})
-    result = stats.wilcoxon(second, first, zero_method="wilcox", correction=False,
+    result = _scipy_stats().wilcoxon(second, first, zero_method="wilcox", correction=False,
                             method="approx", alternative="two-sided")
     z = float(result.zstatistic)
     return SignedRank(**{**counts.__dict__, **medians, "z": z, "p": float(result.pvalue),
@@ -124,5 +132,5 @@ def mcnemar_exact(pairs: Sequence[tuple[bool, bool]]) -> McNemar:
         return counts
     discordant = yes_to_no + no_to_yes
     p = 1.0 if discordant == 0 else float(
-        stats.binomtest(no_to_yes, discordant, 0.5, alternative="two-sided").pvalue)
+        _scipy_stats().binomtest(no_to_yes, discordant, 0.5, alternative="two-sided").pvalue)
     return McNemar(**{**counts.__dict__, "p": p})

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from tracker import clock
 from tracker.extensions import db
@@ -63,6 +63,10 @@ def queue_reminders(today: date | None = None, batch: int = REMINDER_BATCH) -> i
     while True:
         rows = db.session.execute(
             select(Action, User, Authority)
+            # Only what a reminder shows and is addressed by: thousands are read in one pass.
+            .options(load_only(Action.id, Action.title, Action.due_date, Action.programme_id),
+                     load_only(User.id, User.name, User.email, User.reminder_days_before),
+                     load_only(Authority.id, Authority.name, Authority.slug))
             .join(User, Action.owner_id == User.id)
             .join(Programme, Action.programme_id == Programme.id)
             .join(Authority, Programme.authority_id == Authority.id)
