@@ -19,8 +19,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    from tracker import config
+    from tracker import config, templating
 
+    app.jinja_environment = templating.Environment
     app.config.from_mapping(config.from_environment(Path(app.instance_path)))
     if test_config:
         app.config.from_mapping(test_config)
@@ -65,10 +66,12 @@ def _bind_extensions(app: Flask) -> None:
     from tracker import (
         models,  # noqa: F401 - registers every table on the metadata
         sqlite,
+        templating,
     )
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
 
     sqlite.init()
+    templating.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -17,6 +17,7 @@ from tracker import clock
 from tracker.extensions import db
 from tracker.links import Link, external_url, external_urls
 from tracker.models import Membership, OutboxMessage, User
+from tracker.templating import render_plain
 
 
 @dataclass(frozen=True)
@@ -51,18 +52,14 @@ def _still_members(drafts: list[Draft]) -> list[Draft]:
 
 
 def _email_template(name: str, **context) -> str:
-    """An email template rendered with its own context only: the pages' context processors
-    (navigation, permissions, the unread count) cost more than the email itself when thousands
-    are queued in one pass. The context is made from the environment's plain dict of globals,
-    not through the template's merged view of them, which costs more than the rendering. The
-    signals still fire, as for any template."""
+    """An email template rendered with its own context only (tracker.templating): the pages'
+    context processors (navigation, permissions, the unread count) cost more than the email
+    itself when thousands are queued in one pass. The signals still fire, as for any template."""
     app = current_app._get_current_object()
-    environment = app.jinja_env
-    template = environment.get_template(name)
+    template = app.jinja_env.get_template(name)
     before_render_template.send(app, _async_wrapper=app.ensure_sync, template=template,
                                 context=context)
-    text = environment.concat(template.root_render_func(
-        template.new_context({**environment.globals, **context}, shared=True)))
+    text = render_plain(name, **context)
     template_rendered.send(app, _async_wrapper=app.ensure_sync, template=template,
                            context=context)
     return text
