@@ -456,7 +456,7 @@ def read_text(importer: Importer, text: str) -> list[Row]:
 def _as_typed(cell: str) -> str:
     """An exported cell comes back as it was typed: without the apostrophe the export put
     before text a spreadsheet would read as a formula."""
-    if cell.startswith("'") and cell[1:].startswith(FORMULA_START):
+    if cell.startswith("'") and cell[1:2] in FORMULA_START:
         return cell[1:]
     return cell
 
@@ -596,13 +596,13 @@ def save_all(save: Callable[[], T]) -> T:
 # -- CSV out ------------------------------------------------------------------------------------
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = frozenset("=+-@\t\r")
 
 
 def spreadsheet_safe(value):
     """Text that a spreadsheet would run as a formula gets a leading apostrophe, which shows
     the text as typed; numbers and dates are written as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and value[:1] in FORMULA_START:
         return "'" + value
     return value
 

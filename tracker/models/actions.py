@@ -110,6 +110,8 @@ class Action(ProgrammeOwned, db.Model):
         Index("ix_action_owner_status_due", "owner_id", "status", "due_date"),
         # Health: open actions counted per owner (owners who have left), from the index alone.
         Index("ix_action_programme_status_owner", "programme_id", "status", "owner_id"),
+        # Open actions unchanged since a date (programme health's stalled actions).
+        Index("ix_action_programme_status_updated", "programme_id", "status", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
