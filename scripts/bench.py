@@ -257,6 +257,22 @@ def build(url: str, authorities: int, actions_per: int, seed: int, *, due_share:
     print(f"  data set built in {time.perf_counter() - started:.0f} s", flush=True)
 
 
+def _holds_data_set(url: str, authorities: int) -> bool:
+    """Whether the database already holds a data set of this size (built by an earlier run)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(
+                "SELECT count(*) FROM authority WHERE slug LIKE 'bench-%'")).scalar() == authorities
+    except SQLAlchemyError:
+        return False  # no tables yet
+    finally:
+        engine.dispose()
+
+
 def bench_people(url: str) -> dict:
     """The signed-in people and the ids the pages need."""
     from flask_migrate import upgrade
@@ -475,8 +491,10 @@ def main() -> None:
     parser.add_argument("--authorities", type=int, default=153)
     parser.add_argument("--actions", type=int, default=2000, help="actions per authority")
     parser.add_argument("--seed", type=int, default=19)
-    parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite "
-                                               "files in instance/bench/)")
+    parser.add_argument("--database-url", help="an empty PostgreSQL database, or one this "
+                                               "benchmark built before with the same size, "
+                                               "reused (default: SQLite files in "
+                                               "instance/bench/)")
     parser.add_argument("--rounds", type=int, default=40, help="requests per page for p50/p95")
     parser.add_argument("--seconds", type=float, default=10, help="per throughput measurement")
     parser.add_argument("--send-due-actions", type=int, default=100_000)
@@ -492,7 +510,7 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if args.database_url:
         url = args.database_url
-        fresh = True
+        fresh = not _holds_data_set(url, args.authorities)
     else:
         path = folder / f"national-{args.authorities}x{args.actions}-seed{args.seed}.db"
         url = f"sqlite:///{path}"

@@ -10,16 +10,21 @@ authority's own), `ctx.today` the day judged and `ctx.slugs[programme_id]` the a
 for evidence links. Another area adds its own from its init_app:
 `health.SIGNALS.add(my_source)`; signals are shown in the order of the registry within each
 severity.
+
+Their statements are built once, with bind parameters (`_prebuilt`): the pages that judge
+health run some twenty of them, and building a statement and its cache key each time costs
+more than SQLite takes to run it.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import DateTime, and_, case, exists, func, literal, or_, select
+from sqlalchemy import DateTime, and_, bindparam, case, exists, func, literal, or_, select
 
 from tracker import clock
 from tracker.extensions import db
@@ -159,6 +164,11 @@ class Steering:
     snapshots: dict[int, HealthSnapshot]
 
 
+# A statement built once, run with parameters; "ids" is a list of programme ids.
+_prebuilt = functools.cache
+_IDS = bindparam("ids", expanding=True)
+_TODAY = bindparam("today")
+
 SignalSource = Callable[[Context], dict[int, list[Signal]]]
 SIGNALS: Registry[SignalSource] = Registry("health signals")
 
@@ -167,9 +177,38 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def _is_red(today: date):
+def _is_red(today):
     return or_(Milestone.status == MilestoneStatus.MISSED,
                and_(Milestone.status == MilestoneStatus.PLANNED, Milestone.target_date < today))
+
+
+@_prebuilt
+def _phases_query():
+    return select(ProgrammePhase).where(ProgrammePhase.programme_id.in_(_IDS))
+
+
+@_prebuilt
+def _task_counts_query():
+    return (select(ChecklistTask.programme_id, ChecklistTask.phase, ChecklistTask.status,
+                   func.count())
+            .where(ChecklistTask.programme_id.in_(_IDS))
+            .group_by(ChecklistTask.programme_id, ChecklistTask.phase, ChecklistTask.status))
+
+
+@_prebuilt
+def _action_counts_query():
+    return (select(Action.programme_id, func.count(),
+                   func.sum(case((and_(Action.due_date.is_not(None), Action.due_date < _TODAY),
+                                  1), else_=0)))
+            .where(Action.programme_id.in_(_IDS), Action.status.in_(OPEN))
+            .group_by(Action.programme_id))
+
+
+@_prebuilt
+def _milestone_counts_query():
+    return (select(Milestone.programme_id, func.count(),
+                   func.sum(case((_is_red(_TODAY), 1), else_=0)))
+            .where(Milestone.programme_id.in_(_IDS)).group_by(Milestone.programme_id))
 
 
 def gather_figures(ctx: Context) -> dict[int, Figures]:
@@ -178,40 +217,24 @@ def gather_figures(ctx: Context) -> dict[int, Figures]:
     out = {p.id: Figures(p.current_phase) for p in ctx.programmes}
     if not ids:
         return out
-    for phase in db.session.execute(
-        select(ProgrammePhase).where(ProgrammePhase.programme_id.in_(ids))
-    ).scalars():
+    params = {"ids": ids, "today": today}
+    for phase in db.session.execute(_phases_query(), params).scalars():
         f = out[phase.programme_id]
         if phase.number == f.phase:
             f.phase_title, f.phase_started_on = phase.title, phase.started_on
             f.planned_days = ctx.thresholds[phase.programme_id].planned_days(phase.number)
             if phase.started_on:
                 f.days_in_phase = max(0, (today - phase.started_on).days)
-    for pid, phase, status, count in db.session.execute(
-        select(ChecklistTask.programme_id, ChecklistTask.phase, ChecklistTask.status,
-               func.count())
-        .where(ChecklistTask.programme_id.in_(ids))
-        .group_by(ChecklistTask.programme_id, ChecklistTask.phase, ChecklistTask.status)
-    ).all():
+    for pid, phase, status, count in db.session.execute(_task_counts_query(), params).all():
         f = out[pid]
         if phase != f.phase or status == TaskStatus.NOT_APPLICABLE:
             continue
         f.applicable += count
         if status == TaskStatus.DONE:
             f.done += count
-    for pid, open_count, overdue in db.session.execute(
-        select(Action.programme_id, func.count(),
-               func.sum(case((and_(Action.due_date.is_not(None), Action.due_date < today), 1),
-                             else_=0)))
-        .where(Action.programme_id.in_(ids), Action.status.in_(OPEN))
-        .group_by(Action.programme_id)
-    ).all():
+    for pid, open_count, overdue in db.session.execute(_action_counts_query(), params).all():
         out[pid].open_actions, out[pid].overdue_actions = open_count, int(overdue or 0)
-    for pid, total, red in db.session.execute(
-        select(Milestone.programme_id, func.count(),
-               func.sum(case((_is_red(today), 1), else_=0)))
-        .where(Milestone.programme_id.in_(ids)).group_by(Milestone.programme_id)
-    ).all():
+    for pid, total, red in db.session.execute(_milestone_counts_query(), params).all():
         out[pid].milestones, out[pid].milestones_red = total, int(red or 0)
     return out
 
@@ -257,11 +280,17 @@ def last_steering_meetings(ids: list[int], today: date) -> dict[int, date]:
     """The day of each programme's latest steering group meeting held on or before today."""
     if not ids:
         return {}
-    return dict(db.session.execute(
-        select(Meeting.programme_id, func.max(Meeting.day))
-        .where(Meeting.programme_id.in_(ids), Meeting.kind == MeetingKind.STEERING,
-               Meeting.status == MeetingStatus.HELD, Meeting.day <= today)
-        .group_by(Meeting.programme_id)).all())
+    return dict(db.session.execute(_last_held_query(MeetingKind.STEERING),
+                                   {"ids": ids, "today": today}).all())
+
+
+@_prebuilt
+def _last_held_query(*kinds: MeetingKind):
+    """Each programme's latest meeting of these kinds held on or before today."""
+    return (select(Meeting.programme_id, func.max(Meeting.day))
+            .where(Meeting.programme_id.in_(_IDS), Meeting.kind.in_(kinds),
+                   Meeting.status == MeetingStatus.HELD, Meeting.day <= _TODAY)
+            .group_by(Meeting.programme_id))
 
 
 def snapshots_on_or_before(days: dict[int, date], within: int) -> dict[int, HealthSnapshot]:
@@ -271,16 +300,22 @@ def snapshots_on_or_before(days: dict[int, date], within: int) -> dict[int, Heal
         return {}
     earliest = min(days.values()) - timedelta(days=within)
     found: dict[int, HealthSnapshot] = {}
-    for snap in db.session.execute(
-        select(HealthSnapshot).where(HealthSnapshot.programme_id.in_(list(days)),
-                                     HealthSnapshot.day >= earliest,
-                                     HealthSnapshot.day <= max(days.values()))
-        .order_by(HealthSnapshot.day)
+    for snap in db.session.execute(_snapshots_query(), {
+        "ids": list(days), "earliest": earliest, "latest": max(days.values())}
     ).scalars():
         day = days[snap.programme_id]
         if day - timedelta(days=within) <= snap.day <= day:
             found[snap.programme_id] = snap
     return found
+
+
+@_prebuilt
+def _snapshots_query():
+    return (select(HealthSnapshot)
+            .where(HealthSnapshot.programme_id.in_(_IDS),
+                   HealthSnapshot.day >= bindparam("earliest"),
+                   HealthSnapshot.day <= bindparam("latest"))
+            .order_by(HealthSnapshot.day))
 
 
 def overdue_rising(ctx: Context) -> dict[int, list[Signal]]:
@@ -327,11 +362,8 @@ def learning_set_rhythm(ctx: Context) -> dict[int, list[Signal]]:
     ids, today = ctx.ids, ctx.today
     if not ids:
         return out
-    last_held = dict(db.session.execute(
-        select(Meeting.programme_id, func.max(Meeting.day))
-        .where(Meeting.programme_id.in_(ids), Meeting.kind.in_(LEARNING_SET_KINDS),
-               Meeting.status == MeetingStatus.HELD, Meeting.day <= today)
-        .group_by(Meeting.programme_id)).all())
+    params = {"ids": ids, "today": today}
+    last_held = dict(db.session.execute(_last_held_query(*LEARNING_SET_KINDS), params).all())
     for pid, programme in by_id.items():
         if programme.current_phase not in (1, 2):
             continue
@@ -345,12 +377,7 @@ def learning_set_rhythm(ctx: Context) -> dict[int, list[Signal]]:
                                    ctx.link(pid, "meetings.index"),
                                    decision="Agree dates for the next learning sets"))
     planned: dict[tuple[int, GroupKind], list[Meeting]] = defaultdict(list)
-    for m in db.session.execute(
-        select(Meeting).where(Meeting.programme_id.in_(ids),
-                              Meeting.kind.in_(LEARNING_SET_KINDS),
-                              Meeting.status == MeetingStatus.PLANNED, Meeting.day >= today)
-        .order_by(Meeting.day)
-    ).scalars():
+    for m in db.session.execute(_planned_sets_query(), params).scalars():
         planned[(m.programme_id, m.group)].append(m)
     close: dict[int, list[tuple[Meeting, Meeting, int]]] = defaultdict(list)
     for (pid, _group), meetings in planned.items():
@@ -370,12 +397,7 @@ def learning_set_rhythm(ctx: Context) -> dict[int, list[Signal]]:
             ctx.link(pid, "meetings.meeting", meeting_id=b.id),
             decision=f"Move {b.title} to at least {weeks} working weeks after {a.title}"))
     late: dict[int, int] = defaultdict(int)
-    for m in db.session.execute(
-        select(Meeting.programme_id, Meeting.day)
-        .where(Meeting.programme_id.in_(ids), Meeting.status == MeetingStatus.HELD,
-               Meeting.kind != MeetingKind.MIDWAY_REVIEW, Meeting.circulated_at.is_(None),
-               Meeting.day < today)
-    ).all():
+    for m in db.session.execute(_uncirculated_query(), params).all():
         pid, day = m
         days = ctx.thresholds[pid]["action_list_days"]
         due = (planner.add_working_days(day, days) if by_id[pid].action_list_working_days
@@ -393,22 +415,29 @@ def learning_set_rhythm(ctx: Context) -> dict[int, list[Signal]]:
     return out
 
 
+@_prebuilt
+def _planned_sets_query():
+    return (select(Meeting).where(Meeting.programme_id.in_(_IDS),
+                                  Meeting.kind.in_(LEARNING_SET_KINDS),
+                                  Meeting.status == MeetingStatus.PLANNED, Meeting.day >= _TODAY)
+            .order_by(Meeting.day))
+
+
+@_prebuilt
+def _uncirculated_query():
+    return (select(Meeting.programme_id, Meeting.day)
+            .where(Meeting.programme_id.in_(_IDS), Meeting.status == MeetingStatus.HELD,
+                   Meeting.kind != MeetingKind.MIDWAY_REVIEW, Meeting.circulated_at.is_(None),
+                   Meeting.day < _TODAY))
+
+
 def postcards_waiting(ctx: Context) -> dict[int, list[Signal]]:
     """Postcards from the practice group with requests unanswered for longer than
     postcard_wait_working_days (a request put to the next meeting is still waiting)."""
     if not ctx.ids:
         return {}
-    answered = select(PostcardAnswer.item_id).where(PostcardAnswer.kind != AnswerKind.DISCUSS)
     waiting: dict[int, list[datetime]] = defaultdict(list)
-    for pid, sent in db.session.execute(
-        select(Postcard.programme_id, Postcard.sent_at)
-        .where(Postcard.programme_id.in_(ctx.ids), Postcard.status == PostcardStatus.SENT,
-               Postcard.from_group == GroupKind.PRACTICE,
-               exists().where(PostcardItem.postcard_id == Postcard.id,
-                              PostcardItem.kind == ItemKind.REQUEST,
-                              PostcardItem.id.not_in(answered)))
-        .order_by(Postcard.sent_at)
-    ).all():
+    for pid, sent in db.session.execute(_waiting_postcards_query(), {"ids": ctx.ids}).all():
         waiting[pid].append(sent)
     from tracker.meetings import planner
 
@@ -427,6 +456,18 @@ def postcards_waiting(ctx: Context) -> dict[int, list[Signal]]:
                 ctx.link(pid, "postcards.index"),
                 decision="Answer the practice group's requests")]
     return out
+
+
+@_prebuilt
+def _waiting_postcards_query():
+    answered = select(PostcardAnswer.item_id).where(PostcardAnswer.kind != AnswerKind.DISCUSS)
+    return (select(Postcard.programme_id, Postcard.sent_at)
+            .where(Postcard.programme_id.in_(_IDS), Postcard.status == PostcardStatus.SENT,
+                   Postcard.from_group == GroupKind.PRACTICE,
+                   exists().where(PostcardItem.postcard_id == Postcard.id,
+                                  PostcardItem.kind == ItemKind.REQUEST,
+                                  PostcardItem.id.not_in(answered)))
+            .order_by(Postcard.sent_at))
 
 
 def stalled_actions(ctx: Context) -> dict[int, list[Signal]]:
@@ -463,27 +504,10 @@ def people_gone(ctx: Context) -> dict[int, list[Signal]]:
     authority_of = {p.id: p.authority_id for p in ctx.programmes}
     roles: dict[int, set[Role]] = defaultdict(set)
     for authority_id, role in db.session.execute(
-        select(Membership.authority_id, Membership.role).join(User)
-        .where(Membership.authority_id.in_(list(authority_of.values())),
-               Membership.role.in_([Role.LEAD, Role.CHAMPION]), User.active.is_(True))
-        .distinct()
-    ).all():
+            _lead_roles_query(), {"ids": list(authority_of.values())}).all():
         roles[authority_id].add(role)
-    # Open actions counted per owner first, then each owner checked once, not each action.
-    # Grouped in the order of the (programme, status, owner) index, so counting needs no sort.
-    owned = (select(Action.programme_id, Action.owner_id, func.count().label("n"))
-             .where(Action.programme_id.in_(ctx.ids), Action.status.in_(OPEN),
-                    Action.owner_id.is_not(None))
-             .group_by(Action.programme_id, Action.status, Action.owner_id).subquery())
-    member = exists().where(Membership.user_id == owned.c.owner_id,
-                            Membership.authority_id == Programme.authority_id,
-                            Membership.role != Role.OBSERVER)
     orphaned = {pid: int(n) for pid, n in db.session.execute(
-        select(owned.c.programme_id, func.sum(owned.c.n))
-        .join(Programme, Programme.id == owned.c.programme_id)
-        .join(User, User.id == owned.c.owner_id)
-        .where(or_(~member, User.active.is_(False)))
-        .group_by(owned.c.programme_id)).all()}
+        _orphaned_query(), {"ids": ctx.ids}).all()}
     out: dict[int, list[Signal]] = defaultdict(list)
     for pid, authority_id in authority_of.items():
         if Role.LEAD not in roles[authority_id]:
@@ -504,6 +528,33 @@ def people_gone(ctx: Context) -> dict[int, list[Signal]]:
                 decision=f"Give {_plural(n, 'action')} owned by people who have left to "
                          "someone else"))
     return out
+
+
+@_prebuilt
+def _lead_roles_query():
+    """Which of the lead and champion roles each authority (by id) has an active holder of."""
+    return (select(Membership.authority_id, Membership.role).join(User)
+            .where(Membership.authority_id.in_(_IDS),
+                   Membership.role.in_([Role.LEAD, Role.CHAMPION]), User.active.is_(True))
+            .distinct())
+
+
+@_prebuilt
+def _orphaned_query():
+    # Open actions counted per owner first, then each owner checked once, not each action.
+    # Grouped in the order of the (programme, status, owner) index, so counting needs no sort.
+    owned = (select(Action.programme_id, Action.owner_id, func.count().label("n"))
+             .where(Action.programme_id.in_(_IDS), Action.status.in_(OPEN),
+                    Action.owner_id.is_not(None))
+             .group_by(Action.programme_id, Action.status, Action.owner_id).subquery())
+    member = exists().where(Membership.user_id == owned.c.owner_id,
+                            Membership.authority_id == Programme.authority_id,
+                            Membership.role != Role.OBSERVER)
+    return (select(owned.c.programme_id, func.sum(owned.c.n))
+            .join(Programme, Programme.id == owned.c.programme_id)
+            .join(User, User.id == owned.c.owner_id)
+            .where(or_(~member, User.active.is_(False)))
+            .group_by(owned.c.programme_id))
 
 
 def engagements_overdue(ctx: Context) -> dict[int, list[Signal]]:
@@ -535,14 +586,19 @@ def outcome_figures_missing(ctx: Context) -> dict[int, list[Signal]]:
     quarter = FinancialQuarter.containing(ctx.today).previous()
     if not ctx.ids:
         return {}
-    have = set(db.session.execute(
-        select(OutcomeQuarter.programme_id)
-        .where(OutcomeQuarter.programme_id.in_(ctx.ids), OutcomeQuarter.year == quarter.year,
-               OutcomeQuarter.quarter == quarter.quarter)).scalars())
+    have = set(db.session.execute(_quarter_figures_query(), {
+        "ids": ctx.ids, "year": quarter.year, "quarter": quarter.quarter}).scalars())
     return {p.id: [Signal("outcomes_missing", WARNING,
                           f"No outcome figures for the last complete quarter, "
                           f"{quarter.short_label}", ctx.link(p.id, "outcomes.index"))]
             for p in ctx.programmes if p.id not in have and p.start_date <= quarter.end}
+
+
+@_prebuilt
+def _quarter_figures_query():
+    return select(OutcomeQuarter.programme_id).where(
+        OutcomeQuarter.programme_id.in_(_IDS), OutcomeQuarter.year == bindparam("year"),
+        OutcomeQuarter.quarter == bindparam("quarter"))
 
 
 for _source in (phase_pace, milestones_red, overdue_rising, learning_set_rhythm,
