@@ -24,7 +24,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import DateTime, and_, bindparam, case, exists, func, literal, or_, select
+from sqlalchemy import (
+    DateTime,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from tracker import clock
 from tracker.extensions import db
@@ -197,11 +208,14 @@ def _task_counts_query():
 
 @_prebuilt
 def _action_counts_query():
-    return (select(Action.programme_id, func.count(),
-                   func.sum(case((and_(Action.due_date.is_not(None), Action.due_date < _TODAY),
-                                  1), else_=0)))
-            .where(Action.programme_id.in_(_IDS), Action.status.in_(OPEN))
-            .group_by(Action.programme_id))
+    """(programme, "open" or "overdue", count): two counts each read from an index alone (a
+    CASE over every open action would read the rows)."""
+    open_actions = (Action.programme_id.in_(_IDS), Action.status.in_(OPEN))
+    return union_all(
+        select(Action.programme_id, literal("open"), func.count())
+        .where(*open_actions).group_by(Action.programme_id),
+        select(Action.programme_id, literal("overdue"), func.count())
+        .where(*open_actions, Action.due_date < _TODAY).group_by(Action.programme_id))
 
 
 @_prebuilt
@@ -232,8 +246,11 @@ def gather_figures(ctx: Context) -> dict[int, Figures]:
         f.applicable += count
         if status == TaskStatus.DONE:
             f.done += count
-    for pid, open_count, overdue in db.session.execute(_action_counts_query(), params).all():
-        out[pid].open_actions, out[pid].overdue_actions = open_count, int(overdue or 0)
+    for pid, which, count in db.session.execute(_action_counts_query(), params).all():
+        if which == "open":
+            out[pid].open_actions = count
+        else:
+            out[pid].overdue_actions = count
     for pid, total, red in db.session.execute(_milestone_counts_query(), params).all():
         out[pid].milestones, out[pid].milestones_red = total, int(red or 0)
     return out
