@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import functools
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Integer, Select, and_, bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker import clock
@@ -79,39 +79,35 @@ def _linked_by_id(event: AuditEvent) -> Link | None:
                    **({arg: event.entity_id} if arg else {}))
 
 
-@functools.cache
-def _activity_query() -> Select:
-    """Built once: its eight joins cost more to build on every request than to run."""
-    programme_id = bindparam("programme_id")
-    query = (select(AuditEvent, *(model for model, *_rest in _ENTITIES.values()))
-             .options(joinedload(AuditEvent.actor))
-             .where(AuditEvent.programme_id == programme_id))
-    for kind, (model, *_rest) in _ENTITIES.items():
-        query = query.outerjoin(model, and_(AuditEvent.entity_type == kind,
-                                            model.id == AuditEvent.entity_id,
-                                            model.programme_id == programme_id))
-    return (query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .limit(bindparam("limit", type_=Integer)))
-
-
 def recent_activity(programme: Programme, limit: int = 10) -> list[Activity]:
-    """The latest changes, each named and linked: one query, each event joined to the thing it
-    names (by its kind and id, within the programme), so the page runs the same query whatever
-    mix of changes happened last."""
+    """The latest changes, each named and linked: the events, then one query for each kind of
+    thing among them (at most one per kind, whatever the number of events). Joining every
+    kind's table to the events in one query cost PostgreSQL more to plan than to run."""
+    events = db.session.execute(
+        select(AuditEvent).options(joinedload(AuditEvent.actor))
+        .where(AuditEvent.programme_id == programme.id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    ).scalars().all()
+    ids: dict[str, set[int]] = defaultdict(set)
+    for e in events:
+        if e.entity_type in _ENTITIES:
+            ids[e.entity_type].add(e.entity_id)
+    named: dict[tuple[str, int], object] = {}
+    for kind, wanted in ids.items():
+        model = _ENTITIES[kind][0]
+        for row in db.session.execute(
+            select(model).where(model.id.in_(wanted), model.programme_id == programme.id)
+        ).scalars():
+            named[(kind, row.id)] = row
     out = []
-    for event, *named in db.session.execute(
-        _activity_query(), {"programme_id": programme.id, "limit": limit}
-    ).all():
-        found = next(((kind, row) for kind, row in zip(_ENTITIES, named, strict=True)
-                      if row is not None), None)
-        if found is None:
-            out.append(Activity(event, event.summary or event.entity_type.replace("_", " "),
-                                _linked_by_id(event)))
+    for e in events:
+        row = named.get((e.entity_type, e.entity_id))
+        if row is None:
+            out.append(Activity(e, e.summary or e.entity_type.replace("_", " "), _linked_by_id(e)))
             continue
-        kind, row = found
-        _, name, endpoint, arg = _ENTITIES[kind]
-        href = Link.to(endpoint, **{arg: event.entity_id}) if endpoint else None
-        out.append(Activity(event, name(row), href))
+        _, name, endpoint, arg = _ENTITIES[e.entity_type]
+        href = Link.to(endpoint, **{arg: e.entity_id}) if endpoint else None
+        out.append(Activity(e, name(row), href))
     return out
 
 

@@ -171,9 +171,12 @@ class ActionNote(db.Model):
     """A dated progress note on an action."""
 
     __tablename__ = "action_note"
+    # An action's notes, and whether it has one since a date (programme health's stalled
+    # actions) from the index alone.
+    __table_args__ = (Index("ix_action_note_action_at", "action_id", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    action_id: Mapped[int] = mapped_column(ForeignKey("action.id"), index=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     text: Mapped[str] = mapped_column(Text)
