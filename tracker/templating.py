@@ -19,6 +19,7 @@ from collections import ChainMap
 from flask import Flask, current_app
 from flask.templating import Environment as FlaskEnvironment
 from govuk_frontend_wtf.gov_form_base import GovFormBase
+from jinja2 import Template
 from markupsafe import Markup
 
 
@@ -29,15 +30,21 @@ class _Globals(ChainMap):
             merged.update(mapping)
         return merged.keys()
 
+    def __iter__(self):
+        # Every render makes a set of these keys: iterating a ChainMap is Python code per key.
+        return iter(self.keys())
+
 
 class Environment(FlaskEnvironment):
     def make_globals(self, d):
         return _Globals(d or {}, self.globals)
 
 
-def render_plain(name: str, **context) -> str:
+def render_plain(template: str | Template, **context) -> str:
+    """A template (or its name) rendered with `context` and the globals only."""
     environment = current_app.jinja_env
-    template = environment.get_template(name)
+    if isinstance(template, str):
+        template = environment.get_template(template)
     return environment.concat(template.root_render_func(
         template.new_context({**environment.globals, **context}, shared=True)))
 

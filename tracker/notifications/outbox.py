@@ -59,7 +59,7 @@ def _email_template(name: str, **context) -> str:
     template = app.jinja_env.get_template(name)
     before_render_template.send(app, _async_wrapper=app.ensure_sync, template=template,
                                 context=context)
-    text = render_plain(name, **context)
+    text = render_plain(template, **context)
     template_rendered.send(app, _async_wrapper=app.ensure_sync, template=template,
                            context=context)
     return text
