@@ -1,5 +1,6 @@
 """Reminders, the digest, the outbox and delivery over a real SMTP server on loopback."""
 
+import re
 import socket
 import threading
 from datetime import date, datetime, timedelta
@@ -276,6 +277,7 @@ def test_send_due_command(runner, programme, member, at):
     result = runner.invoke(args=["send-due", "--no-digest"])
     assert result.exit_code == 0, result.output
     assert "Queued 1 reminders and 0 digests" in result.output
+    assert re.search(r"; in \d+\.\d s\.", result.output)  # how long the pass took
     assert "No MAIL_SERVER is set" in result.output
 
 

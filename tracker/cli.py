@@ -4,6 +4,7 @@ outside the repo rely on, so change them only with care."""
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -166,9 +167,11 @@ def send_due(digest: bool | None) -> None:
     from tracker import scheduler as schedule
     from tracker.notifications.delivery import smtp_configured
 
+    started = time.perf_counter()
     counts = schedule.run_once(current_app._get_current_object(), digest=digest)
     click.echo(f"Queued {counts['reminders']} reminders and {counts['digests']} digests; "
-               f"sent {counts['sent']}, failed {counts['failed']}.")
+               f"sent {counts['sent']}, failed {counts['failed']}; "
+               f"in {time.perf_counter() - started:.1f} s.")
     if not smtp_configured():
         click.echo("No MAIL_SERVER is set: messages wait in the outbox (see /admin/outbox).")
 
