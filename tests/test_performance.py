@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from tests.factories import make_meeting
 from tracker import clock
@@ -63,15 +64,15 @@ def test_the_csv_is_the_same_whatever_the_chunk_size(programme, member):
     db.session.commit()
 
     def text(chunk: int) -> str:
-        select = services.export_select(services.ActionFilter(), programme.id, owner, TODAY)
-        return "".join(services.export_csv(db.session.execute(select), TODAY, chunk=chunk))
+        query = services.export_select(services.ActionFilter(), programme.id, owner, TODAY)
+        return "".join(services.export_csv(db.session.execute(query), TODAY, chunk=chunk))
 
     assert text(2) == text(500)
     assert text(2).count("Action ") == 7
 
 
 def test_reminders_are_queued_a_batch_at_a_time_each_once(programme, member):
-    from sqlalchemy import func, select
+    from sqlalchemy import func
 
     from tracker.models import OutboxMessage
     from tracker.notifications import jobs
@@ -120,3 +121,38 @@ def test_gunicorn_workers_freeze_what_the_app_loaded():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.commits  # what reaches the database itself, not a test's rolled-back transaction
+def test_a_request_that_only_read_commits_so_prepared_statements_survive(app, create_user):
+    """psycopg drops its prepared statements at every ROLLBACK: a request that sent nothing but
+    SELECTs ends with COMMIT instead (the same for the data)."""
+    from tracker.models import User
+    from tracker.web import end_unwritten_transaction
+
+    create_user(email="reader@example.org")
+    with app.test_request_context("/"):
+        db.session.execute(select(User.id)).all()
+        assert db.session().in_transaction()
+        end_unwritten_transaction(None)
+        assert not db.session().in_transaction()
+
+
+@pytest.mark.commits
+def test_a_request_that_wrote_or_failed_is_still_rolled_back(app, create_user):
+    from tracker.models import User
+    from tracker.web import end_unwritten_transaction
+
+    user_id = create_user(email="writer@example.org", name="As saved").id
+    for error in (None, RuntimeError("the page failed")):
+        with app.test_request_context("/"):
+            user = db.session.get(User, user_id)
+            user.name = "Changed but never committed"
+            db.session.flush()
+            if error is not None:  # a failed request that only read is not committed either
+                db.session.expire_all()
+            end_unwritten_transaction(error)
+            assert db.session().in_transaction()
+            db.session.rollback()  # as the end of the request does
+        with app.app_context():
+            assert db.session.get(User, user_id).name == "As saved"
