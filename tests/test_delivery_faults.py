@@ -180,7 +180,7 @@ def test_a_sender_whose_claim_expired_never_sends_what_another_took(app, server,
     assert len(slow) == 3
     now["now"] = NOW + timedelta(minutes=delivery.CLAIM_MINUTES + 1)
     assert delivery.deliver() == (3, 0)  # the slow sender's claim had expired
-    assert all(delivery._renew(i, "slow-sender") is None for i in slow)
+    assert not any(delivery._renew(m.id, "slow-sender") for m in slow)
     assert len(server.received) == 3
 
 

@@ -5,10 +5,11 @@ least once, and twice only in one narrow case. A sender claims a small batch wit
 (unclaimed rows, or claims older than CLAIM_MINUTES from a sender that died), so senders
 running at once split the work. Before each message it renews its claim on that message alone
 and sends only if the claim is still its own, so a slow relay never lets a second sender take
-a message it is about to send. Each message has an overall time limit (MESSAGE_SECONDS), so a
-batch always finishes well inside its claim. The one window: a sender killed, or a database
-lost, after the mail server accepted a message and before the sent time was recorded sends
-that one message again once its claim expires.
+a message it is about to send. The renewal is committed together with the previous message's
+outcome: one commit per message, straight after each send. Each message has an overall time
+limit (MESSAGE_SECONDS), so a batch always finishes well inside its claim. The one window: a
+sender killed, or a database lost, after the mail server accepted a message and before the
+sent time was committed sends that one message again once its claim expires.
 
 One message's failure is recorded on that message and never stops the others. A permanent
 refusal (5xx), an unbuildable message or MAX_ATTEMPTS failures mark it failed: it waits on
@@ -18,6 +19,7 @@ refusal (5xx), an unbuildable message or MAX_ATTEMPTS failures mark it failed: i
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import secrets
 import smtplib
@@ -33,7 +35,7 @@ from email.mime.text import MIMEText
 from email.utils import formataddr, make_msgid, parseaddr
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import Row, bindparam, or_, select, update
 
 from tracker import clock
 from tracker.extensions import db
@@ -71,66 +73,97 @@ def one_line(value: str) -> str:
     return " ".join(value.split())
 
 
-# The claims' UPDATEs are committed at once, which expires every loaded message anyway: matching
-# them against the messages in the session first costs more than the statement.
-_UNSYNCHRONISED = {"synchronize_session": False}
+# Delivery runs its statements by the thousand, so each is built once with bind parameters
+# (building one costs more than SQLite takes to run it), on the table rather than the model:
+# nothing of it is loaded as objects, and the ORM's bookkeeping for an UPDATE costs more than
+# the UPDATE.
+_outbox = OutboxMessage.__table__
+_ID, _IDS, _TOKEN = bindparam("message_id"), bindparam("ids", expanding=True), bindparam("token")
+_NOW, _EXPIRED = bindparam("now"), bindparam("expired")  # claims made before EXPIRED are dead
+_prebuilt = functools.cache
 
 
-def _claimable(now):
-    return (OutboxMessage.sent_at.is_(None), OutboxMessage.cancelled_at.is_(None),
-            OutboxMessage.failed_at.is_(None),
-            or_(OutboxMessage.claimed_at.is_(None),
-                OutboxMessage.claimed_at < now - timedelta(minutes=CLAIM_MINUTES)))
+def _claimable():
+    c = _outbox.c
+    return (c.sent_at.is_(None), c.cancelled_at.is_(None), c.failed_at.is_(None),
+            or_(c.claimed_at.is_(None), c.claimed_at < _EXPIRED))
 
 
-def _claim(token: str, limit: int) -> list[int]:
+@_prebuilt
+def _due():
+    c = _outbox.c
+    return (select(c.id).where(c.next_attempt_at <= _NOW, *_claimable())
+            .order_by(c.next_attempt_at, c.id).limit(bindparam("limit")))
+
+
+@_prebuilt
+def _claiming():
+    # The claim re-checks the conditions, so of two senders that chose the same rows, only the
+    # first UPDATE takes each one; it returns what sending them needs.
+    c = _outbox.c
+    return (update(_outbox).where(c.id.in_(_IDS), *_claimable())
+            .values(claimed_by=_TOKEN, claimed_at=_NOW)
+            .returning(c.id, c.key, c.to_address, c.subject, c.body_text, c.body_html,
+                       c.attempts))
+
+
+@_prebuilt
+def _renewal():
+    c = _outbox.c
+    return (update(_outbox)
+            .where(c.id == _ID, c.claimed_by == _TOKEN, c.sent_at.is_(None),
+                   c.cancelled_at.is_(None))
+            .values(claimed_at=_NOW))
+
+
+def _ended(**outcome):
+    c = _outbox.c
+    return (update(_outbox).where(c.id == _ID)
+            .values(attempts=c.attempts + 1, claimed_by=None, claimed_at=None, **outcome))
+
+
+@_prebuilt
+def _sent():
+    return _ended(sent_at=_NOW, last_error="")
+
+
+@_prebuilt
+def _failure():
+    return _ended(last_error=bindparam("error"), next_attempt_at=bindparam("next_attempt_at"),
+                  failed_at=bindparam("failed_at"))
+
+
+def _claim(token: str, limit: int) -> list[Row]:
+    """Up to `limit` messages due now, claimed for this sender (and committed), in id order."""
     now = clock.now()
-    ids = list(db.session.execute(
-        select(OutboxMessage.id)
-        .where(OutboxMessage.next_attempt_at <= now, *_claimable(now))
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-    ).scalars())
-    if not ids:
-        db.session.commit()
-        return []
-    # The claim re-checks the conditions, so of two senders that chose the same rows, only
-    # the first UPDATE takes each one.
-    db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.id.in_(ids), *_claimable(now))
-        .values(claimed_by=token, claimed_at=now),
-        execution_options=_UNSYNCHRONISED)
+    times = {"now": now, "expired": now - timedelta(minutes=CLAIM_MINUTES)}
+    ids = db.session.execute(_due(), {**times, "limit": limit}).scalars().all()
+    claimed = db.session.execute(_claiming(), {**times, "ids": ids, "token": token}).all() \
+        if ids else []
     db.session.commit()
-    # Among the rows chosen (by key): the token has no index, and a whole outbox is large.
-    return list(db.session.execute(
-        select(OutboxMessage.id).where(OutboxMessage.id.in_(ids),
-                                       OutboxMessage.claimed_by == token,
-                                       OutboxMessage.sent_at.is_(None))
-        .order_by(OutboxMessage.id)).scalars())
+    return sorted(claimed, key=lambda message: message.id)
 
 
-def _renew(message_id: int, token: str) -> OutboxMessage | None:
-    """The message, if it is still ours, its claim restarted for this one send."""
-    taken = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == token,
-               OutboxMessage.sent_at.is_(None), OutboxMessage.cancelled_at.is_(None))
-        .values(claimed_at=clock.now()),
-        execution_options=_UNSYNCHRONISED)
+def _renew(message_id: int, token: str) -> bool:
+    """Whether the message is still ours, its claim restarted for this one send. The commit
+    also records the previous message's outcome."""
+    taken = db.session.execute(_renewal(), {"message_id": message_id, "token": token,
+                                            "now": clock.now()})
     db.session.commit()
-    if taken.rowcount != 1:
-        return None
-    return db.session.get(OutboxMessage, message_id)
+    return taken.rowcount == 1
+
+
+def _record(statement, message: Row, **values) -> None:
+    """The message's outcome, its claim ended; committed with the next renewal or claim."""
+    db.session.execute(statement, {"message_id": message.id, **values})
 
 
 def _release(token: str) -> None:
     """Give back what this sender claimed and did not send, for the next sender at once."""
     db.session.rollback()
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.claimed_by == token, OutboxMessage.sent_at.is_(None))
-        .values(claimed_by=None, claimed_at=None),
-        execution_options=_UNSYNCHRONISED)
+    c = _outbox.c
+    db.session.execute(update(_outbox).where(c.claimed_by == token, c.sent_at.is_(None))
+                       .values(claimed_by=None, claimed_at=None))
     db.session.commit()
 
 
@@ -145,7 +178,7 @@ def _header(value: str) -> str | Header:
     return value if value.isascii() else Header(value, "utf-8")
 
 
-def _email(message: OutboxMessage) -> MIMEBase:
+def _email(message: Row) -> MIMEBase:
     config = current_app.config
     try:
         name, address = parseaddr(one_line(config["MAIL_FROM"]))
@@ -270,30 +303,27 @@ def deliver(limit: int = 500) -> tuple[int, int]:
             batch = _claim(token, min(CLAIM_BATCH, limit - sent - failed))
             if not batch:
                 break
-            for number, message_id in enumerate(batch):
-                message = _renew(message_id, token)
-                if message is None:  # cancelled meanwhile, or taken after our claim expired
-                    continue
+            for number, message in enumerate(batch):
+                if not _renew(message.id, token):  # cancelled meanwhile, or taken after our
+                    continue                       # claim expired
                 try:
                     went = _send_one(sender, message)
                 except Unreachable as exc:
                     # The server is down: every message of the batch waits its backoff.
-                    waiting = [message, *(db.session.get(OutboxMessage, i)
-                                          for i in batch[number + 1:])]
-                    for m in waiting:
-                        _failed(m, str(exc))
+                    for waiting in batch[number:]:
+                        _failed(waiting, str(exc))
                     db.session.commit()
-                    return sent, failed + len(waiting)
+                    return sent, failed + len(batch) - number
                 sent += went
                 failed += not went
-                db.session.commit()
+        db.session.commit()
     finally:
         sender.close()
         _release(token)
     return sent, failed
 
 
-def _send_one(sender: _Sender, message: OutboxMessage) -> bool:
+def _send_one(sender: _Sender, message: Row) -> bool:
     """Send one message and record the outcome on it; True when it went."""
     try:
         sender.send(_email(message))
@@ -307,20 +337,13 @@ def _send_one(sender: _Sender, message: OutboxMessage) -> bool:
         log.exception("message %s could not be sent", message.id)
         _failed(message, f"{exc.__class__.__name__}: {exc}", permanent=True)
     else:
-        message.sent_at = clock.now()
-        message.attempts += 1
-        message.last_error = ""
-        message.claimed_by = None
-        message.claimed_at = None
+        _record(_sent(), message, now=clock.now())
         return True
     return False
 
 
-def _failed(message: OutboxMessage, error: str, *, permanent: bool = False) -> None:
-    message.attempts += 1
-    message.last_error = error[:2000]
-    message.next_attempt_at = clock.now() + backoff(message.attempts)
-    if permanent or message.attempts >= MAX_ATTEMPTS:
-        message.failed_at = clock.now()
-    message.claimed_by = None
-    message.claimed_at = None
+def _failed(message: Row, error: str, *, permanent: bool = False) -> None:
+    attempts = message.attempts + 1
+    _record(_failure(), message, error=error[:2000],
+            next_attempt_at=clock.now() + backoff(attempts),
+            failed_at=clock.now() if permanent or attempts >= MAX_ATTEMPTS else None)
