@@ -6,6 +6,8 @@ import threading
 from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from aiosmtpd.controller import Controller
 from flask import template_rendered
 from sqlalchemy import func, select
@@ -372,3 +374,28 @@ def test_a_message_without_html_is_one_plain_part(app, smtp, programme, member, 
     email = BytesParser(policy=policy.default).parsebytes(smtp.messages[0].content)
     assert email.get_content_type() == "text/plain"
     assert "Due today: Plain" in email["Subject"] and "Plain" in email.get_content()
+
+
+HEADER_NAMES = st.sampled_from(["Subject", "To", "From", "X-Homeward-Key", "Content-Type"])
+HEADER_VALUES = st.one_of(st.text(max_size=120),
+                          st.text(alphabet=st.characters(max_codepoint=127), max_size=90),
+                          st.text(alphabet=" \ta=?;:,\"\\-é", max_size=90))
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(HEADER_NAMES, HEADER_VALUES)
+def test_headers_are_written_exactly_as_compat32_writes_them(name, value):
+    from email.policy import compat32
+
+    from tracker.notifications.delivery import HEADERS
+
+    def written(fold):
+        try:
+            return fold(name, value)
+        except Exception as exc:  # what compat32 refuses, ours refuses alike
+            return type(exc)
+
+    for policy in (HEADERS, HEADERS.clone(linesep="\r\n")):
+        reference = compat32.clone(linesep=policy.linesep)
+        assert written(policy.fold) == written(reference.fold)
+        assert written(policy.fold_binary) == written(reference.fold_binary)

@@ -8,6 +8,7 @@ database itself, so reruns, retries and a second scheduler never queue a message
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from flask import before_render_template, current_app, template_rendered
 from sqlalchemy import insert, select
@@ -15,16 +16,24 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock
 from tracker.extensions import db
-from tracker.links import Link, external_url, external_urls
-from tracker.models import Membership, OutboxMessage, User
+from tracker.links import Link, app_urls, external_url, external_urls
+from tracker.models import Membership, OutboxMessage
 from tracker.templating import render_plain
+
+
+class Recipient(Protocol):
+    """Whom a message goes to: a User, or a row read with these of one."""
+
+    id: int
+    name: str
+    email: str
 
 
 @dataclass(frozen=True)
 class Draft:
     key: str
     kind: str
-    recipient: User
+    recipient: Recipient
     template: str  # templates/email/<template>.txt and .html
     context: dict
     link: Link | None = None
@@ -65,9 +74,9 @@ def _email_template(name: str, **context) -> str:
     return text
 
 
-def _render(draft: Draft, preferences_url: str, external) -> dict:
+def _render(draft: Draft, preferences_url: str, urls, now) -> dict:
     context = {**draft.context, "recipient": draft.recipient,
-               "link": external(draft.link) if draft.link else "",
+               "link": urls.external(draft.link) if draft.link else "",
                "preferences_url": preferences_url}
     # A title typed with a line break must not become a header with one.
     subject = " ".join(_email_template(f"email/{draft.template}.subject.txt", **context).split())
@@ -81,12 +90,20 @@ def _render(draft: Draft, preferences_url: str, external) -> dict:
         "body_text": _email_template(f"email/{draft.template}.txt", **context),
         "body_html": _email_template(f"email/{draft.template}.html", subject=subject, **context),
         # Shown in the app as well, so kept relative: right on whatever address serves it.
-        "link": draft.link.url() if draft.link else "",
-        "created_at": clock.now(),
-        "next_attempt_at": clock.now(),
+        "link": urls.relative(draft.link) if draft.link else "",
+        "created_at": now,
+        "next_attempt_at": now,
         "attempts": 0,
         "last_error": "",
     }
+
+
+class _Addresses:
+    """Each draft's link twice, absolute for the email and relative for the app: with the URL
+    map bound once for a whole batch."""
+
+    def __init__(self):
+        self.external, self.relative = external_urls(), app_urls()
 
 
 def queue(drafts: list[Draft]) -> int:
@@ -102,8 +119,8 @@ def queue(drafts: list[Draft]) -> int:
             select(OutboxMessage.key).where(OutboxMessage.key.in_(keys[start:start + 500]))
         ).scalars())
     preferences_url = external_url("auth.account") + "#notifications"
-    external = external_urls()
-    rows = [_render(d, preferences_url, external) for d in drafts if d.key not in taken]
+    urls, now = _Addresses(), clock.now()
+    rows = [_render(d, preferences_url, urls, now) for d in drafts if d.key not in taken]
     if not rows:
         return 0
     dialect = db.engine.dialect.name
