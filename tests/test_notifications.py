@@ -6,10 +6,10 @@ import threading
 from datetime import date, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from aiosmtpd.controller import Controller
 from flask import template_rendered
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tracker import clock
