@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 
 from flask import current_app, request, session
@@ -23,10 +24,16 @@ CLIENT_LOCKED = (
     "There have been too many failed attempts to sign in from your network. "
     "Wait {minutes} minutes and try again."
 )
-# A password is checked against this when no account matches, so an unknown address takes as
-# long to refuse as a wrong password.
-_DUMMY_HASH = generate_password_hash("no account has this password")
 _WAITED = "sign_in_waited"  # in the session: {"email": ..., "since": ISO time}
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """What a password is checked against when no account matches, so an unknown address takes
+    as long to refuse as a wrong password. Made once, when first needed rather than at import:
+    a command such as send-due never signs anyone in, and web workers make it as they start
+    (gunicorn.conf.py), so not even the first refusal takes longer."""
+    return generate_password_hash("no account has this password")
 
 
 class SignInRefused(Exception):
@@ -123,7 +130,7 @@ def authenticate(email: str, password: str) -> User:
     # fraction of a second. So the reads end here (nothing is written yet), the hash is
     # checked, and the throttle is read again and written in a transaction of its own.
     db.session.rollback()
-    right = check_password_hash(stored or _DUMMY_HASH, password) and stored is not None
+    right = check_password_hash(stored or dummy_hash(), password) and stored is not None
     address, client = _throttles(email)
     if not right or user_id is None:
         raise _fail(address, client)
