@@ -51,3 +51,45 @@ def test_migrations_build_an_empty_postgresql_database():
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+# A message's HTML part as stored before 3e7a9c1d5b28: the whole document, in the layout.
+OLD_DOCUMENT = (
+    '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><meta name="viewport" '
+    'content="width=device-width, initial-scale=1"><title>Due today: Book the venue</title>'
+    '</head>\n<body style="margin:0;padding:0;background:#f3f2f1;font-family:Arial,Helvetica,'
+    'sans-serif;color:#0b0c0c;">\n<table role="presentation" width="100%" cellpadding="0" '
+    'cellspacing="0" style="background:#f3f2f1;">\n<tr><td align="center" style="padding:16px;'
+    '">\n<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-'
+    'width:600px;background:#ffffff;">\n<tr><td style="background:#0b0c0c;color:#ffffff;'
+    'padding:12px 20px;font-size:22px;font-weight:bold;border-bottom:6px solid #1d70b8;">'
+    'Homeward</td></tr>\n<tr><td style="padding:20px;font-size:17px;line-height:1.5;">\n\n'
+    '<p style="margin:0 0 16px;">Hello Helen,</p>\n\n</td></tr>\n<tr><td style="padding:16px '
+    '20px;font-size:14px;color:#505a5f;border-top:1px solid #b1b4b6;">\nYou get this email '
+    'because of your role in Homeward. <a href="https://homeward.example/account#'
+    'notifications" style="color:#1d70b8;">Change which emails you get</a>.\n</td></tr>\n'
+    '</table>\n</td></tr>\n</table>\n</body>\n</html>')
+
+
+def test_messages_waiting_keep_only_their_html_content_once_the_layout_moves_to_sending(
+        tmp_path):
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'o.db'}"})
+    with app.app_context():
+        upgrade(revision="8d3f6a2c4b17")
+        rows = {"waiting": (OLD_DOCUMENT, None), "sent": (OLD_DOCUMENT, "2026-12-01 07:00:00"),
+                "unknown": ("<!DOCTYPE html><p>Another layout</p>", None),
+                "text only": ("", None)}
+        with db.engine.begin() as conn:
+            for key, (html, sent_at) in rows.items():
+                conn.execute(text(
+                    "INSERT INTO outbox_message (key, kind, to_address, subject, body_text, "
+                    "body_html, link, created_at, next_attempt_at, sent_at, attempts, "
+                    "last_error) VALUES (:key, 'reminder_due', 'h@example.org', 'Due today', "
+                    "'Hello', :html, '', '2026-12-01', '2026-12-01', :sent_at, 0, '')"),
+                    {"key": key, "html": html, "sent_at": sent_at})
+        upgrade(revision="heads")
+        with db.engine.connect() as conn:
+            stored = dict(conn.execute(text("SELECT key, body_html FROM outbox_message")).all())
+        db.engine.dispose()
+    assert stored == {"waiting": '\n<p style="margin:0 0 16px;">Hello Helen,</p>\n',
+                      "sent": OLD_DOCUMENT, "unknown": "", "text only": ""}

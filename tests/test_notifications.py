@@ -141,6 +141,27 @@ def test_delivery_over_smtp_with_a_link_to_preferences(app, smtp, programme, mem
     assert _count() == 1 and db.session.execute(select(OutboxMessage)).scalar_one().sent_at
 
 
+def test_the_html_part_is_sent_in_the_layout_that_is_stored_once(app, smtp, programme, member,
+                                                                 at):
+    from email import policy
+    from email.parser import BytesParser
+
+    owner = member(Role.STEERING, email="owner@example.org")
+    actions.create_action(programme, title="Book <the> venue", actor=None, owner=owner,
+                          due_date=TODAY)
+    db.session.commit()
+    jobs.queue_reminders(TODAY)
+    stored = db.session.execute(select(OutboxMessage.body_html)).scalar_one()
+    assert "Book &lt;the&gt; venue" in stored and "<!DOCTYPE" not in stored
+    assert run_once(app)["sent"] == 1
+    email = BytesParser(policy=policy.default).parsebytes(smtp.messages[0].content)
+    html = email.get_body(("html",)).get_content().replace("\r\n", "\n")
+    assert html.startswith("<!DOCTYPE html>") and html.count("<html") == 1
+    assert "<title>Due today: Book &lt;the&gt; venue</title>" in html
+    assert stored in html
+    assert re.search(r'href="http[^"]*/account#notifications"', html)
+
+
 def test_rerun_sends_nothing_twice(app, smtp, programme, member, at):
     owner = member(Role.STEERING)
     actions.create_action(programme, title="Once only", actor=None, owner=owner, due_date=TODAY)

@@ -41,6 +41,7 @@ from sqlalchemy import Row, bindparam, or_, select, update
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import OutboxMessage
+from tracker.notifications.outbox import in_layout
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +209,8 @@ def _email(message: Row) -> MIMEBase:
         name, address = parseaddr(one_line(config["MAIL_FROM"]))
         text = MIMEText(message.body_text, "plain", _UTF8, policy=HEADERS)
         email = (MIMEMultipart("alternative", _subparts=[
-            text, MIMEText(message.body_html, "html", _UTF8, policy=HEADERS)], policy=HEADERS)
+            text, MIMEText(in_layout(message.subject, message.body_html), "html", _UTF8,
+                           policy=HEADERS)], policy=HEADERS)
             if message.body_html else text)
         email["Subject"] = _header(message.subject)
         email["From"] = formataddr((name, address), "utf-8")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from flask import before_render_template, current_app, template_rendered
+from markupsafe import Markup
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -88,7 +89,9 @@ def _render(draft: Draft, preferences_url: str, urls, now) -> dict:
         "to_address": draft.recipient.email,
         "subject": subject[:300],
         "body_text": _email_template(f"email/{draft.template}.txt", **context),
-        "body_html": _email_template(f"email/{draft.template}.html", subject=subject, **context),
+        # The HTML part's own content: the layout around it, the same for every message, is
+        # added as it is sent (`in_layout`), not stored thousands of times over.
+        "body_html": _email_template(f"email/{draft.template}.html", **context),
         # Shown in the app as well, so kept relative: right on whatever address serves it.
         "link": urls.relative(draft.link) if draft.link else "",
         "created_at": now,
@@ -96,6 +99,17 @@ def _render(draft: Draft, preferences_url: str, urls, now) -> dict:
         "attempts": 0,
         "last_error": "",
     }
+
+
+def preferences_url() -> str:
+    """Where each email's footer sends its reader to choose which emails they get."""
+    return external_url("auth.account") + "#notifications"
+
+
+def in_layout(subject: str, body_html: str) -> str:
+    """A message's HTML part as sent: its content in the email layout."""
+    return _email_template("email/_layout.html", subject=subject, body=Markup(body_html),
+                           preferences_url=preferences_url())
 
 
 class _Addresses:
@@ -118,9 +132,8 @@ def queue(drafts: list[Draft]) -> int:
         taken.update(db.session.execute(
             select(OutboxMessage.key).where(OutboxMessage.key.in_(keys[start:start + 500]))
         ).scalars())
-    preferences_url = external_url("auth.account") + "#notifications"
-    urls, now = _Addresses(), clock.now()
-    rows = [_render(d, preferences_url, urls, now) for d in drafts if d.key not in taken]
+    preferences, urls, now = preferences_url(), _Addresses(), clock.now()
+    rows = [_render(d, preferences, urls, now) for d in drafts if d.key not in taken]
     if not rows:
         return 0
     dialect = db.engine.dialect.name
