@@ -32,13 +32,6 @@ def external_urls():
         adapter.build(link.endpoint, dict(link.args), force_external=True))
 
 
-def app_urls():
-    """One builder of addresses within the app (as `Link.url` outside a request) for many
-    links: an outbox batch's."""
-    adapter = _adapter()
-    return lambda link: link._with_anchor(adapter.build(link.endpoint, dict(link.args)))
-
-
 @dataclass(frozen=True)
 class Link:
     endpoint: str

@@ -52,7 +52,7 @@ def reminder_window(due: date, today: date, days_before: int) -> tuple[str, str]
     return None
 
 
-REMINDER_BATCH = 1000
+REMINDER_BATCH = 5000
 
 
 class _Due(NamedTuple):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import before_render_template, current_app, template_rendered
 from markupsafe import Markup
@@ -17,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock
 from tracker.extensions import db
-from tracker.links import Link, app_urls, external_url, external_urls
+from tracker.links import Link, external_url, external_urls
 from tracker.models import Membership, OutboxMessage
 from tracker.templating import render_plain
 
@@ -75,9 +76,9 @@ def _email_template(name: str, **context) -> str:
     return text
 
 
-def _render(draft: Draft, preferences_url: str, urls, now) -> dict:
-    context = {**draft.context, "recipient": draft.recipient,
-               "link": urls.external(draft.link) if draft.link else "",
+def _render(draft: Draft, preferences_url: str, external, now) -> dict:
+    address = external(draft.link) if draft.link else ""
+    context = {**draft.context, "recipient": draft.recipient, "link": address,
                "preferences_url": preferences_url}
     # A title typed with a line break must not become a header with one.
     subject = " ".join(_email_template(f"email/{draft.template}.subject.txt", **context).split())
@@ -92,8 +93,9 @@ def _render(draft: Draft, preferences_url: str, urls, now) -> dict:
         # The HTML part's own content: the layout around it, the same for every message, is
         # added as it is sent (`in_layout`), not stored thousands of times over.
         "body_html": _email_template(f"email/{draft.template}.html", **context),
-        # Shown in the app as well, so kept relative: right on whatever address serves it.
-        "link": urls.relative(draft.link) if draft.link else "",
+        # Shown in the app as well, so kept relative (the address without scheme and host):
+        # right on whatever address serves it.
+        "link": urlunsplit(("", "", *urlsplit(address)[2:])),
         "created_at": now,
         "next_attempt_at": now,
         "attempts": 0,
@@ -112,14 +114,6 @@ def in_layout(subject: str, body_html: str) -> str:
                            preferences_url=preferences_url())
 
 
-class _Addresses:
-    """Each draft's link twice, absolute for the email and relative for the app: with the URL
-    map bound once for a whole batch."""
-
-    def __init__(self):
-        self.external, self.relative = external_urls(), app_urls()
-
-
 def queue(drafts: list[Draft]) -> int:
     """Queue the drafts whose keys are new; returns how many were new. Rendering is skipped
     for keys already in the outbox, so a rerun costs one query per batch."""
@@ -132,8 +126,9 @@ def queue(drafts: list[Draft]) -> int:
         taken.update(db.session.execute(
             select(OutboxMessage.key).where(OutboxMessage.key.in_(keys[start:start + 500]))
         ).scalars())
-    preferences, urls, now = preferences_url(), _Addresses(), clock.now()
-    rows = [_render(d, preferences, urls, now) for d in drafts if d.key not in taken]
+    # The URL map bound once for the batch, rather than for each of its links.
+    preferences, external, now = preferences_url(), external_urls(), clock.now()
+    rows = [_render(d, preferences, external, now) for d in drafts if d.key not in taken]
     if not rows:
         return 0
     dialect = db.engine.dialect.name
