@@ -420,3 +420,24 @@ def test_headers_are_written_exactly_as_compat32_writes_them(name, value):
         reference = compat32.clone(linesep=policy.linesep)
         assert written(policy.fold) == written(reference.fold)
         assert written(policy.fold_binary) == written(reference.fold_binary)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.text(max_size=400), st.sampled_from(["plain", "html"]))
+def test_a_text_part_is_made_exactly_as_mimetext_makes_it(body, subtype):
+    import io
+    from email.charset import QP, Charset
+    from email.generator import BytesGenerator
+    from email.mime.text import MIMEText
+
+    from tracker.notifications.delivery import HEADERS, _part
+
+    def flattened(part):
+        out = io.BytesIO()
+        BytesGenerator(out).flatten(part, linesep="\r\n")
+        return out.getvalue()
+
+    utf8 = Charset("utf-8")
+    utf8.body_encoding = QP
+    assert flattened(_part(body, subtype)) == flattened(MIMEText(body, subtype, utf8,
+                                                                 policy=HEADERS))

@@ -5,6 +5,7 @@ Tests freeze time by patching `now`.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -31,7 +32,13 @@ def format_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = to_london(value).date()
-    return f"{value.day} {value:%B %Y}"
+    return _date_words(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_words(day: date) -> str:
+    # A reminder pass writes each of a few hundred due dates thousands of times.
+    return f"{day.day} {day:%B %Y}"
 
 
 def format_datetime(value: datetime | None) -> str:

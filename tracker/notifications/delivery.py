@@ -31,7 +31,7 @@ from email.charset import QP, Charset
 from email.header import Header
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
+from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import Compat32
 from email.utils import formataddr, make_msgid, parseaddr
 
@@ -198,6 +198,15 @@ class _Headers(Compat32):
 HEADERS = _Headers()
 
 
+def _part(body: str, subtype: str) -> MIMENonMultipart:
+    """A text part in quoted-printable UTF-8: what MIMEText makes (tests hold the two equal),
+    without parsing again the Content-Type it has just written, which took half its time."""
+    part = MIMENonMultipart("text", subtype, policy=HEADERS, charset="utf-8")
+    part["Content-Transfer-Encoding"] = "quoted-printable"
+    part.set_payload(_UTF8.body_encode(body.encode("utf-8")))
+    return part
+
+
 def _header(value: str) -> str | Header:
     value = one_line(value)
     return value if value.isascii() else Header(value, "utf-8")
@@ -207,10 +216,9 @@ def _email(message: Row) -> MIMEBase:
     config = current_app.config
     try:
         name, address = parseaddr(one_line(config["MAIL_FROM"]))
-        text = MIMEText(message.body_text, "plain", _UTF8, policy=HEADERS)
+        text = _part(message.body_text, "plain")
         email = (MIMEMultipart("alternative", _subparts=[
-            text, MIMEText(in_layout(message.subject, message.body_html), "html", _UTF8,
-                           policy=HEADERS)], policy=HEADERS)
+            text, _part(in_layout(message.subject, message.body_html), "html")], policy=HEADERS)
             if message.body_html else text)
         email["Subject"] = _header(message.subject)
         email["From"] = formataddr((name, address), "utf-8")
