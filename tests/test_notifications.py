@@ -304,6 +304,20 @@ def test_send_due_command(runner, programme, member, at):
     assert "No MAIL_SERVER is set" in result.output
 
 
+def test_passes_from_cron_take_the_days_health_snapshots_once(app, programme, at,
+                                                              monkeypatch):
+    from tracker.health import snapshots
+
+    taken = []
+    real = snapshots.daily
+    monkeypatch.setattr(snapshots, "daily", lambda today: taken.append(today) or real(today))
+    # REMINDER_TIME is 07:00: a pass before it, two after it, and one the next morning.
+    for day, hour in ((TODAY, 6), (TODAY, 8), (TODAY, 9), (TODAY + timedelta(days=1), 8)):
+        at(day, hour)
+        run_once(app)
+    assert taken == [TODAY, TODAY, TODAY + timedelta(days=1)]
+
+
 def test_scheduler_has_its_jobs(app):
     from tracker.scheduler import build
 

@@ -37,15 +37,19 @@ def queue_all_reminders(today=None) -> int:
 
 
 def run_once(app: Flask, *, digest: bool | None = None) -> dict[str, int]:
-    """One pass: today's reminders, the digest if it is digest day (or `digest`), delivery."""
+    """One pass: today's reminders, the digest if it is digest day (or `digest`), the day's
+    health snapshots if not yet taken since REMINDER_TIME (as the scheduler takes them: a pass
+    from cron every few minutes does not judge every programme again each time), delivery."""
     with app.app_context():
         today = clock.today()
         if digest is None:
             digest = DAYS[today.weekday()] == app.config["DIGEST_DAY"]
         reminders = queue_all_reminders(today)
         record_run("reminders")
-        health_snapshots.daily(today)
-        record_run("health")
+        now = clock.to_london(clock.now())
+        if _missed("health", _last_due(now, app.config["REMINDER_TIME"])):
+            health_snapshots.daily(today)
+            record_run("health")
         digests = 0
         if digest:
             digests = jobs.queue_digests(today)
@@ -83,6 +87,12 @@ def _last_due(now: datetime, at: str, weekday: str | None = None) -> datetime:
     return due
 
 
+def _missed(name: str, due: datetime) -> bool:
+    """Whether the job has not run since `due` (London time)."""
+    last = db.session.get(JobRun, name)
+    return last is None or clock.to_london(last.last_run_at) < due
+
+
 def catch_up(app: Flask) -> list[str]:
     """Run each queueing job whose latest time passed since it last ran; returns their
     names. Safe to run at every start: the jobs queue each message once."""
@@ -96,8 +106,7 @@ def catch_up(app: Flask) -> list[str]:
             ("digest", jobs.queue_digests,
              _last_due(now, config["DIGEST_TIME"], config["DIGEST_DAY"])),
         ):
-            last = db.session.get(JobRun, name)
-            if last is None or clock.to_london(last.last_run_at) < due:
+            if _missed(name, due):
                 job(due.date())
                 record_run(name)
                 ran.append(name)
