@@ -12,6 +12,7 @@ from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import before_render_template, current_app, template_rendered
+from jinja2 import Template
 from markupsafe import Markup
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -62,12 +63,13 @@ def _still_members(drafts: list[Draft]) -> list[Draft]:
             if _authority_id(d) is None or (d.recipient.id, _authority_id(d)) in current]
 
 
-def _email_template(name: str, **context) -> str:
+def _email_template(template: str | Template, **context) -> str:
     """An email template rendered with its own context only (tracker.templating): the pages'
     context processors (navigation, permissions, the unread count) cost more than the email
     itself when thousands are queued in one pass. The signals still fire, as for any template."""
     app = current_app._get_current_object()
-    template = app.jinja_env.get_template(name)
+    if isinstance(template, str):
+        template = app.jinja_env.get_template(template)
     before_render_template.send(app, _async_wrapper=app.ensure_sync, template=template,
                                 context=context)
     text = render_plain(template, **context)
@@ -76,12 +78,28 @@ def _email_template(name: str, **context) -> str:
     return text
 
 
-def _render(draft: Draft, preferences_url: str, external, now) -> dict:
-    address = external(draft.link) if draft.link else ""
+class _Batch:
+    """What every message queued together is rendered with, made once for them all: the URL
+    map bound once, the text footer rendered once, each template looked up once."""
+
+    def __init__(self):
+        self.preferences_url = preferences_url()
+        self.footer = _email_template("email/_footer.txt", preferences_url=self.preferences_url)
+        self.external, self.now = external_urls(), clock.now()
+        self._templates: dict[str, Template] = {}
+
+    def render(self, name: str, **context) -> str:
+        if name not in self._templates:
+            self._templates[name] = current_app.jinja_env.get_template(name)
+        return _email_template(self._templates[name], **context)
+
+
+def _render(draft: Draft, batch: _Batch) -> dict:
+    address = batch.external(draft.link) if draft.link else ""
     context = {**draft.context, "recipient": draft.recipient, "link": address,
-               "preferences_url": preferences_url}
+               "preferences_url": batch.preferences_url, "footer": batch.footer}
     # A title typed with a line break must not become a header with one.
-    subject = " ".join(_email_template(f"email/{draft.template}.subject.txt", **context).split())
+    subject = " ".join(batch.render(f"email/{draft.template}.subject.txt", **context).split())
     return {
         "key": draft.key,
         "kind": draft.kind,
@@ -89,15 +107,15 @@ def _render(draft: Draft, preferences_url: str, external, now) -> dict:
         "authority_id": _authority_id(draft),
         "to_address": draft.recipient.email,
         "subject": subject[:300],
-        "body_text": _email_template(f"email/{draft.template}.txt", **context),
+        "body_text": batch.render(f"email/{draft.template}.txt", **context),
         # The HTML part's own content: the layout around it, the same for every message, is
         # added as it is sent (`in_layout`), not stored thousands of times over.
-        "body_html": _email_template(f"email/{draft.template}.html", **context),
+        "body_html": batch.render(f"email/{draft.template}.html", **context),
         # Shown in the app as well, so kept relative (the address without scheme and host):
         # right on whatever address serves it.
         "link": urlunsplit(("", "", *urlsplit(address)[2:])),
-        "created_at": now,
-        "next_attempt_at": now,
+        "created_at": batch.now,
+        "next_attempt_at": batch.now,
         "attempts": 0,
         "last_error": "",
     }
@@ -126,11 +144,11 @@ def queue(drafts: list[Draft]) -> int:
         taken.update(db.session.execute(
             select(OutboxMessage.key).where(OutboxMessage.key.in_(keys[start:start + 500]))
         ).scalars())
-    # The URL map bound once for the batch, rather than for each of its links.
-    preferences, external, now = preferences_url(), external_urls(), clock.now()
-    rows = [_render(d, preferences, external, now) for d in drafts if d.key not in taken]
-    if not rows:
+    fresh = [d for d in drafts if d.key not in taken]
+    if not fresh:
         return 0
+    batch = _Batch()
+    rows = [_render(d, batch) for d in fresh]
     dialect = db.engine.dialect.name
     statement = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect, insert)(
         OutboxMessage)
