@@ -82,7 +82,6 @@ def one_line(value: str) -> str:
 _outbox = OutboxMessage.__table__
 _ID, _IDS, _TOKEN = bindparam("message_id"), bindparam("ids", expanding=True), bindparam("token")
 _NOW, _EXPIRED = bindparam("now"), bindparam("expired")  # claims made before EXPIRED are dead
-_prebuilt = functools.cache
 
 
 def _claimable():
@@ -91,14 +90,14 @@ def _claimable():
             or_(c.claimed_at.is_(None), c.claimed_at < _EXPIRED))
 
 
-@_prebuilt
+@functools.cache
 def _due():
     c = _outbox.c
     return (select(c.id).where(c.next_attempt_at <= _NOW, *_claimable())
             .order_by(c.next_attempt_at, c.id).limit(bindparam("limit")))
 
 
-@_prebuilt
+@functools.cache
 def _claiming():
     # The claim re-checks the conditions, so of two senders that chose the same rows, only the
     # first UPDATE takes each one; it returns what sending them needs.
@@ -109,7 +108,7 @@ def _claiming():
                        c.attempts))
 
 
-@_prebuilt
+@functools.cache
 def _renewal():
     c = _outbox.c
     return (update(_outbox)
@@ -124,12 +123,12 @@ def _ended(**outcome):
             .values(attempts=c.attempts + 1, claimed_by=None, claimed_at=None, **outcome))
 
 
-@_prebuilt
+@functools.cache
 def _sent():
     return _ended(sent_at=_NOW, last_error="")
 
 
-@_prebuilt
+@functools.cache
 def _failure():
     return _ended(last_error=bindparam("error"), next_attempt_at=bindparam("next_attempt_at"),
                   failed_at=bindparam("failed_at"))
