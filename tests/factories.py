@@ -121,10 +121,12 @@ def make_meeting(programme, kind=MeetingKind.STEERING, day=MEETING_PAST, number=
     return meeting
 
 
-def hold_meeting(meeting, statuses=None, today=date(2026, 11, 23)):
+def hold_meeting(meeting, statuses=None, today=None):
+    """Record attendance as of `today`, by default the meeting's own day, so that the helper holds
+    a meeting whatever the date the suite runs on."""
     services.record_attendance(
         meeting, statuses or {a.member.id: AttendanceStatus.ATTENDED for a in meeting.attendees},
-        actor=None, today=today)
+        actor=None, today=today or meeting.day)
     db.session.commit()
     return meeting
 
