@@ -103,7 +103,7 @@ def test_a_revoked_token_stops_working(client, member, token_for):
     secret = token_for(user)
     assert _get(client, "/api/v1/authorities", secret).status_code == 200
     token = db.session.execute(db.select(ApiToken)).scalar_one()
-    api_services.revoke_token(user, token.id)
+    api_services.revoke_token(user, token.id, user)
     db.session.commit()
     assert _get(client, "/api/v1/authorities", secret).status_code == 401
 
@@ -399,6 +399,79 @@ def test_revoking_on_the_account_page(client, signed_in, member, token_for):
     assert _get(client, "/api/v1/authorities", someone_elses).status_code == 200
     assert client.post(f"/account/api-tokens/{mine.id}/revoke").status_code == 404
     assert "You have no API tokens" in client.get("/account").get_data(as_text=True)
+
+
+def test_revoking_on_the_account_page_records_the_owner_as_who_revoked(client, signed_in,
+                                                                      token_for):
+    user = signed_in(Role.STEERING)
+    token_for(user)
+    token = db.session.execute(db.select(ApiToken)).scalar_one()
+    client.post(f"/account/api-tokens/{token.id}/revoke")
+    db.session.refresh(token)
+    assert token.revoked_at is not None and token.revoked_by_id == user.id
+
+
+def test_an_administrator_sees_every_token_and_who_revoked_it(client, auth, create_user, member,
+                                                               token_for, count_queries):
+    admin = create_user("admin@example.org", admin_=True)
+    person = member(Role.STEERING)
+    for name in ("Power BI", "Excel on my laptop", "Old report"):
+        token_for(person, name)
+    old, laptop, _live = db.session.execute(db.select(ApiToken).order_by(ApiToken.id)).scalars()
+    api_services.revoke_token(person, old.id, person)
+    api_services.revoke_token(person, laptop.id, admin)
+    db.session.commit()
+    auth.login(admin)
+    client.get(f"/admin/users/{person.id}")
+    with count_queries() as three_tokens:
+        page = client.get(f"/admin/users/{person.id}").get_data(as_text=True)
+    tokens = page[page.index('id="api-tokens"'):]
+    # Newest first, revoked ones kept with who revoked them.
+    assert tokens.index("Old report") < tokens.index("Excel on my laptop") < tokens.index(
+        "Power BI")
+    assert f"by {admin.name}" in tokens and f"by {person.name}" in tokens
+    assert tokens.count(">Revoke<") == 1  # only the live one can be revoked
+    for name in ("More", "And more", "Yet more"):
+        token_for(person, name)
+    more = db.session.execute(db.select(ApiToken).filter_by(name="More")).scalar_one()
+    api_services.revoke_token(person, more.id, admin)
+    db.session.commit()
+    client.get(f"/admin/users/{person.id}")
+    with count_queries() as six_tokens:
+        client.get(f"/admin/users/{person.id}")
+    assert six_tokens.count == three_tokens.count
+
+
+def test_an_administrator_revokes_a_persons_token(client, auth, create_user, member, token_for):
+    admin = create_user("admin@example.org", admin_=True)
+    person, someone_else = member(Role.STEERING), member(Role.LEAD)
+    secret, theirs = token_for(person), token_for(someone_else)
+    token, other = db.session.execute(db.select(ApiToken).order_by(ApiToken.id)).scalars()
+    auth.login(admin)
+    # Only a token of the person the URL names, and only once.
+    assert client.post(
+        f"/admin/users/{person.id}/api-tokens/{other.id}/revoke").status_code == 404
+    response = client.post(f"/admin/users/{person.id}/api-tokens/{token.id}/revoke")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/admin/users/{person.id}#api-tokens")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"{person.name}'s token ‘Power BI’ is revoked" in page.replace("&#39;", "'")
+    db.session.refresh(token)
+    assert token.revoked_by_id == admin.id
+    assert _get(client, "/api/v1/authorities", secret).status_code == 401
+    assert _get(client, "/api/v1/authorities", theirs).status_code == 200
+    assert client.post(
+        f"/admin/users/{person.id}/api-tokens/{token.id}/revoke").status_code == 404
+
+
+def test_only_administrators_revoke_someone_elses_token(client, signed_in, member, token_for):
+    person = member(Role.STEERING)
+    secret = token_for(person)
+    token = db.session.execute(db.select(ApiToken)).scalar_one()
+    signed_in(Role.LEAD)
+    assert client.post(
+        f"/admin/users/{person.id}/api-tokens/{token.id}/revoke").status_code == 404
+    assert _get(client, "/api/v1/authorities", secret).status_code == 200
 
 
 def test_the_guide_page(client, signed_in):

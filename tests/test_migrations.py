@@ -93,3 +93,23 @@ def test_messages_waiting_keep_only_their_html_content_once_the_layout_moves_to_
         db.engine.dispose()
     assert stored == {"waiting": '\n<p style="margin:0 0 16px;">Hello Helen,</p>\n',
                       "sent": OLD_DOCUMENT, "unknown": "", "text only": ""}
+
+
+def test_tokens_revoked_before_administrators_could_were_revoked_by_their_owners(tmp_path):
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 't.db'}"})
+    with app.app_context():
+        upgrade(revision="3e7a9c1d5b28")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO user_account (id, email, name, active, is_site_admin, login_token, "
+                "created_at) VALUES (7, 'h@example.org', 'Helen', 1, 0, 'x', '2026-12-01')"))
+            for name, revoked_at in (("Live", None), ("Revoked", "2026-12-02 09:00:00")):
+                conn.execute(text(
+                    "INSERT INTO api_token (user_id, name, token_hash, hint, created_at, "
+                    "revoked_at) VALUES (7, :name, :name, 'abcd', '2026-12-01', :revoked_at)"),
+                    {"name": name, "revoked_at": revoked_at})
+        upgrade(revision="heads")
+        with db.engine.connect() as conn:
+            revoked_by = dict(conn.execute(text("SELECT name, revoked_by_id FROM api_token")).all())
+        db.engine.dispose()
+    assert revoked_by == {"Live": None, "Revoked": 7}

@@ -1,5 +1,6 @@
 """A strategic lead makes an API token on the account page (after leaving the name out), sees it
-once, reads the Excel and Power BI guide, and revokes the token; every page passes axe-core."""
+once, reads the Excel and Power BI guide, and revokes the token; an administrator reviews the
+lead's tokens and revokes another; every page passes axe-core."""
 
 from playwright.sync_api import expect
 
@@ -42,5 +43,24 @@ def test_lead_makes_reads_about_and_revokes_an_api_token(page):
     page.get_by_role("button", name="Revoke Power BI: quarterly outcomes").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("is revoked")
     response = page.request.get("/api/v1/authorities", headers={"Authorization": f"Bearer {secret}"})
+    assert response.status == 401
+
+    page.get_by_role("link", name="Create an API token").click()
+    page.fill("#name", "Excel on a lost laptop")
+    page.click("button:has-text('Create token')")
+    lost = page.input_value("#api-token")
+    page.click("button:has-text('Sign out')")
+    sign_in(page, "admin@demo.example.org")
+    page.goto("/admin")
+    page.get_by_role("link", name="Sarah Okafor").first.click()
+    tokens = page.locator("#api-token-list")
+    expect(tokens).to_contain_text("Excel on a lost laptop")
+    expect(tokens).to_contain_text("Revoked")
+    assert_accessible(page, "admin-user-api-tokens")
+    page.get_by_role("button", name="Revoke Excel on a lost laptop").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("is revoked")
+    expect(tokens.get_by_role("button")).to_have_count(0)
+    expect(tokens).to_contain_text("by Site Administrator")
+    response = page.request.get("/api/v1/authorities", headers={"Authorization": f"Bearer {lost}"})
     assert response.status == 401
     assert page.console_errors == []

@@ -19,6 +19,7 @@ from tracker.admin.forms import (
     MembershipForm,
     UserForm,
 )
+from tracker.api import services as api_tokens
 from tracker.auth.services import clear_throttle, invite_token
 from tracker.extensions import db
 from tracker.links import external_url
@@ -205,8 +206,18 @@ def user(user_id: int):
     ).scalars().all()
     invite = _invite_link(user) if request.args.get("invite") else None
     return render_template(
-        "admin/user.html", user=user, form=form, memberships=memberships, invite=invite
+        "admin/user.html", user=user, form=form, memberships=memberships, invite=invite,
+        tokens=api_tokens.every_token(user),
     ), 400 if form.errors else 200
+
+
+@bp.post("/users/<int:user_id>/api-tokens/<int:token_id>/revoke")
+def revoke_api_token(user_id: int, token_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    token = api_tokens.revoke_token(user, token_id, current_user._get_current_object()) or abort(404)
+    db.session.commit()
+    flash(f"{user.name}'s token ‘{token.name}’ is revoked: it no longer works.", "success")
+    return redirect(url_for(".user", user_id=user.id) + "#api-tokens")
 
 
 @bp.get("/outbox")

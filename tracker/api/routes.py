@@ -237,7 +237,8 @@ def create_token():
 @pages.post("/account/api-tokens/<int:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int):
-    token = services.revoke_token(current_user, token_id)
+    me = current_user._get_current_object()
+    token = services.revoke_token(me, token_id, me)
     if token is None:
         abort(404)
     db.session.commit()

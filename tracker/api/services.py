@@ -78,14 +78,25 @@ def create_token(user: User, name: str) -> str:
     return secret
 
 
-def revoke_token(user: User, token_id: int) -> ApiToken | None:
-    """Revoke one of the person's own live tokens; None if it is not theirs (or gone)."""
+def every_token(user: User) -> list[ApiToken]:
+    """All the person's tokens, newest first, revoked ones too: what an administrator reviews."""
+    return list(db.session.execute(
+        select(ApiToken).options(joinedload(ApiToken.revoked_by))
+        .where(ApiToken.user_id == user.id)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    ).scalars())
+
+
+def revoke_token(owner: User, token_id: int, actor: User) -> ApiToken | None:
+    """Revoke one of `owner`'s live tokens, as `actor` (the owner, or an administrator); None
+    if it is not the owner's (or is revoked already)."""
     token = db.session.execute(
-        select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id,
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == owner.id,
                                ApiToken.revoked_at.is_(None))
     ).scalar_one_or_none()
     if token is not None:
         token.revoked_at = clock.now()
+        token.revoked_by = actor
     return token
 
 

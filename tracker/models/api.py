@@ -38,8 +38,11 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The owner, or an administrator who stopped it (a lost laptop, someone leaving).
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
 
     @classmethod
     def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
