@@ -273,6 +273,34 @@ def test_actions_filter_by_status_owner_due_and_change(client, member, token_for
     assert action["updated_at"].endswith("+00:00")  # times say they are UTC
 
 
+def test_milestones_changed_since_a_time(client, member, token_for, programme):
+    lead = member(Role.LEAD)
+    fill_programme(programme, 3)
+    rows = list(db.session.execute(db.select(Milestone).order_by(Milestone.id)).scalars())
+    for row in rows:
+        row.updated_at = datetime(2026, 1, 1)
+    db.session.commit()
+    # A change made through the plan's own rule, on today's clock.
+    assert plan.update_milestone(rows[1], seen_version=rows[1].version, actor=lead,
+                                 title="Plan agreed by the steering group")
+    db.session.commit()
+    secret = token_for(lead)
+    url = "/api/v1/authorities/testshire/milestones"
+
+    def ids(query):
+        response = _get(client, f"{url}?{query}", secret)
+        assert response.status_code == 200, response.json
+        return [row["id"] for row in response.json["items"]]
+
+    assert ids("") == [r.id for r in rows]
+    assert ids("updated_since=2026-06-01T00:00:00Z") == [rows[1].id]
+    assert ids("updated_since=2026-01-01T00:00:00Z") == [r.id for r in rows]
+    changed = _get(client, f"{url}?updated_since=2026-06-01T00:00:00Z", secret).json["items"][0]
+    assert changed["title"] == "Plan agreed by the steering group"
+    assert changed["updated_at"].endswith("+00:00")
+    assert _get(client, f"{url}?updated_since=soon", secret).status_code == 422
+
+
 @pytest.mark.parametrize("query", ["limit=0", "limit=501", "after=-1", "status=finished",
                                    "owner=not-an-email", "due_from=31/03/2027",
                                    "updated_since=yesterday",

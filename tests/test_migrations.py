@@ -113,3 +113,31 @@ def test_tokens_revoked_before_administrators_could_were_revoked_by_their_owners
             revoked_by = dict(conn.execute(text("SELECT name, revoked_by_id FROM api_token")).all())
         db.engine.dispose()
     assert revoked_by == {"Live": None, "Revoked": 7}
+
+
+def test_milestones_made_before_they_kept_a_change_time_count_as_changed_at_the_migration(
+        tmp_path):
+    import sqlite3
+    from datetime import datetime
+
+    from tracker import clock
+
+    path = tmp_path / "m.db"
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        upgrade(revision="3f7a2ee8b1d4")
+        db.engine.dispose()
+        # A connection of its own, without the app's foreign keys: a milestone alone will do.
+        with sqlite3.connect(path) as conn:
+            conn.execute(
+                "INSERT INTO milestone (programme_id, title, target_date, status, notes, "
+                "created_at, version) VALUES (1, 'Plan agreed', '2027-03-01', 'planned', '', "
+                "'2026-01-01 09:00:00', 1)")
+        conn.close()
+        before = clock.now()
+        upgrade(revision="heads")
+        after = clock.now()
+        with db.engine.connect() as conn:
+            changed = conn.execute(text("SELECT updated_at FROM milestone")).scalar_one()
+        db.engine.dispose()
+    assert before <= datetime.fromisoformat(changed) <= after

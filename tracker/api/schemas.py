@@ -73,7 +73,7 @@ class ActionArgs(ChangedArgs):
     due_to = fields.Date(metadata={"description": "Due on or before this date"})
 
 
-class MilestoneArgs(PageArgs):
+class MilestoneArgs(ChangedArgs):
     status = fields.Enum(MilestoneStatus, by_value=True)
 
 
@@ -190,6 +190,7 @@ class MilestoneSchema(Schema):
     rag = fields.String(allow_none=True, required=True, validate=validate.OneOf(RAG_COLOURS),
                         metadata={"description": RAG_RULE})
     rag_reason = fields.String(allow_none=True, required=True)
+    updated_at = UtcMoment(required=True)
 
 
 class MeetingSchema(Schema):

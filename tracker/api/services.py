@@ -233,8 +233,10 @@ def actions(programme: Programme, *, after: int | None = None, limit: int = 100,
 
 
 def milestones(programme: Programme, *, after: int | None = None, limit: int = 100,
-               status=None, today: date | None = None) -> tuple[list[dict], int | None]:
-    query = in_programme(Milestone, programme).options(joinedload(Milestone.workstream))
+               updated_since: datetime | None = None, status=None,
+               today: date | None = None) -> tuple[list[dict], int | None]:
+    query = _changed(in_programme(Milestone, programme).options(
+        joinedload(Milestone.workstream)), Milestone, updated_since)
     if status is not None:
         query = query.where(Milestone.status == status)
     rows, next_after = _page(query, Milestone, after, limit)
@@ -243,7 +245,7 @@ def milestones(programme: Programme, *, after: int | None = None, limit: int = 1
         "id": v.milestone.id, "title": v.milestone.title, "target_date": v.milestone.target_date,
         "status": v.milestone.status, "achieved_on": v.milestone.achieved_on,
         "workstream": v.milestone.workstream.name if v.milestone.workstream else None,
-        **_rag(v.rag),
+        **_rag(v.rag), "updated_at": v.milestone.updated_at,
     } for v in milestone_views(rows, today)], next_after
 
 

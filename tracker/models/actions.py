@@ -90,6 +90,8 @@ class Milestone(ProgrammeOwned, db.Model):
     achieved_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    # For the read API's incremental pulls (updated_since), as on actions.
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, onupdate=clock.now)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     workstream: Mapped[Workstream | None] = relationship()
