@@ -4,12 +4,14 @@ permissions (champions record only their own team's), the staff import and query
 
 import html
 import io
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from tests.conftest import form_errors
+from tests.factories import date_fields
 from tests.test_spreadsheet_imports import _confirm_form, _xlsx
 from tracker.extensions import db
 from tracker.framework import content, services
@@ -632,3 +634,90 @@ def test_one_element_dropped_twice_asks_for_one_decision(programme):
     assert len([s for s in assessment.judgement.signals if s.key == "framework_dropped"]) == 2
     decisions = [s.decision for s in assessment.decisions]
     assert len(decisions) == len(set(decisions))
+
+
+# -- people who leave ---------------------------------------------------------------------------
+
+def test_someone_who_left_stays_in_the_register_but_no_longer_counts(programme, member):
+    team = _team(programme, practitioners=0, managers=0, staff=3)
+    stays, leaves, untrained_leaver = team.staff
+    champion = member(Role.CHAMPION)
+    services.add_staff(team, None, name=champion.name, email=champion.email,
+                       role=StaffRole.MANAGER, is_champion=True)
+    _event(programme, TrainingKind.FULL_DAY_BRIEFING, [stays, leaves], held_on=DAY)
+    db.session.flush()
+    whole = services.coverage(programme).teams[0]
+    assert (whole.size, whole.trained) == (4, {stays.id, leaves.id})
+    assert services.recordable_team_ids(programme, champion.memberships[0]) == {team.id}
+
+    for person in (leaves, untrained_leaver):
+        person.left_on = DAY + timedelta(days=30)
+    champion_entry = next(s for s in team.staff if s.email == champion.email)
+    champion_entry.left_on = DAY + timedelta(days=30)
+    db.session.flush()
+    cover = services.coverage(programme).teams[0]
+    assert cover.size == 1
+    assert cover.trained == {stays.id} and cover.trained_percent == 100
+    assert cover.untrained == [] and cover.champions == []
+    # A champion who left records for the team no longer.
+    assert services.recordable_team_ids(programme, champion.memberships[0]) == set()
+    assert services.portfolio_coverage([programme.id], DAY)[programme.id].text == "100% trained"
+    # Kept, with their training, for the record.
+    assert {s.id for s in team.leavers} == {leaves.id, untrained_leaver.id, champion_entry.id}
+
+
+def test_lead_records_that_a_person_left_and_puts_it_right(client, signed_in, programme):
+    from tracker import audit, clock
+
+    signed_in(Role.LEAD)
+    team = _team(programme, name="LAC", staff=2)
+    person, other = team.staff
+    before_leaving = _event(programme, TrainingKind.TEAM_BRIEFING, [], held_on=DAY)
+    db.session.commit()
+    url = f"{BASE}/staff/{person.id}/edit"
+    data = {"name": person.name, "email": person.email, "role": "practitioner",
+            "team": str(team.id)}
+    tomorrow = clock.today() + timedelta(days=1)
+    refused = client.post(url, data={**data, "left_on": date_fields(tomorrow)})
+    assert refused.status_code == 400
+    assert form_errors(refused.get_data(as_text=True)) == [
+        "Date they left the team must be today or in the past"]
+    assert f'value="{tomorrow.year}"' in refused.get_data(as_text=True)
+    left = DAY + timedelta(days=30)
+    assert client.post(url, data={**data, "left_on": date_fields(left)}).status_code == 302
+    db.session.refresh(person)
+    assert person.left_on == left
+    [event] = audit.history("staff_member", person.id)[:1]
+    assert event.changes["Left the team on"] == ["", clock.format_date(left)]
+
+    page = client.get(f"{BASE}/teams/{team.id}").get_data(as_text=True)
+    staff, leavers = page.split('id="left-the-team"')
+    assert other.name in staff and person.name not in staff
+    assert person.name in leavers and clock.format_date(left) in leavers
+    # A new event offers only the people in the team now; one held before they left, them too.
+    assert person.name not in client.get(f"{BASE}/training/new").get_data(as_text=True)
+    earlier = client.get(f"{BASE}/training/{before_leaving.id}").get_data(as_text=True)
+    assert f'value="{person.id}"' in earlier
+    later = _event(programme, TrainingKind.TEAM_BRIEFING, [], held_on=left)
+    db.session.commit()
+    assert f'value="{person.id}"' not in client.get(
+        f"{BASE}/training/{later.id}").get_data(as_text=True)
+
+    # Recorded by mistake: clearing the date brings them back.
+    assert client.post(url, data=data).status_code == 302
+    db.session.refresh(person)
+    assert person.left_on is None
+    assert 'id="left-the-team"' not in client.get(f"{BASE}/teams/{team.id}").get_data(
+        as_text=True)
+
+
+def test_the_edit_page_shows_the_persons_own_team_chosen(client, signed_in, programme):
+    """Saving the page unchanged must not move the person to the first team in the list."""
+    signed_in(Role.LEAD)
+    _team(programme, name="Adolescent Support", staff=0)
+    team = _team(programme, name="Children in Care", staff=1)
+    db.session.commit()
+    [person] = team.staff
+    page = client.get(f"{BASE}/staff/{person.id}/edit").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{team.id}">|<option value="{team.id}" selected',
+                     page), "the person's team is not the one chosen"

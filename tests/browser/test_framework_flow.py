@@ -1,7 +1,7 @@
 """A strategic lead answers "how many of our staff are trained, which teams use which parts of
 the Framework, and what have we changed?" from the Framework area, reads the risk
-classification table, records a team briefing and who attended, and the champion rates her
-team's use of the Framework; every page passes axe-core."""
+classification table, records that someone left a team, records a team briefing and who
+attended, and the champion rates her team's use of the Framework; every page passes axe-core."""
 
 from playwright.sync_api import expect
 
@@ -32,6 +32,22 @@ def test_lead_reads_coverage_reference_and_records_a_briefing(page):
     page.get_by_role("link", name="Children in Care team").click()
     expect(page.locator("#fidelity")).to_be_visible()
     assert_accessible(page, "framework-team")
+
+    # Someone has left: kept in the register, no longer counted.
+    page.get_by_role("link", name="Femi Adeyemi").click()
+    page.fill("#left_on-day", "2")
+    page.fill("#left_on-month", "11")
+    page.fill("#left_on-year", "2100")
+    page.click("button:has-text('Save entry')")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Date they left the team must be today or in the past")
+    expect(page.locator("#left_on-year")).to_have_value("2100")
+    assert_accessible(page, "framework-staff-left-error")
+    page.fill("#left_on-year", "2026")
+    page.click("button:has-text('Save entry')")
+    expect(page.locator("#left-the-team ~ ul")).to_contain_text("Femi Adeyemi")
+    expect(page.locator("table").first).not_to_contain_text("Femi Adeyemi")
+    assert_accessible(page, "framework-team-with-leaver")
 
     page.get_by_role("link", name="Training", exact=True).click()
     expect(page.locator("body")).to_contain_text("Train the trainer: who trained whom")

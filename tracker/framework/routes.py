@@ -3,8 +3,11 @@ its coverage, fidelity ratings per team per quarter, and the adaptation log."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
 from tracker import imports
@@ -167,8 +170,11 @@ def edit_staff(staff_id: int):
     person = get_in_programme_or_404(StaffMember, staff_id, selectinload(StaffMember.team))
     team_list = list(db.session.execute(
         in_programme(FrameworkTeam).order_by(FrameworkTeam.name)).scalars())
-    form = forms.StaffForm(obj=person, data={"role": person.role.value,
-                                             "team": str(person.team_id)})
+    form = forms.StaffForm(obj=person)
+    if not form.is_submitted():
+        # The entry's `team` is a team, not the select's value: chosen by id, or the page
+        # would show (and a save would move them to) the first team in the list.
+        form.role.data, form.team.data = person.role.value, str(person.team_id)
     form.team.choices = choices([(t.id, t.name) for t in team_list])
     if form.validate_on_submit():
         team = next((t for t in team_list if str(t.id) == form.team.data), None)
@@ -180,7 +186,7 @@ def edit_staff(staff_id: int):
             changed = services.update_staff(person, {
                 "name": form.name.data, "email": form.email.data,
                 "role": StaffRole(form.role.data), "team": team,
-                "is_champion": form.is_champion.data}, current_user)
+                "is_champion": form.is_champion.data, "left_on": form.left_on.data}, current_user)
             db.session.commit()
             flash("Entry saved." if changed else "No changes to save.", "success")
             return redirect(url_for(".team", team_id=team.id))
@@ -239,8 +245,11 @@ def training():
                            cascade=services.cascade(event_list))
 
 
-def _staff(team_ids: set[int] | None = None) -> list[StaffMember]:
-    query = in_programme(StaffMember).order_by(StaffMember.name)
+def _staff(team_ids: set[int] | None = None, on: date | None = None) -> list[StaffMember]:
+    """The people in the register now, or (`on` an event's day) still in their team that day."""
+    query = in_programme(StaffMember).order_by(StaffMember.name).where(
+        StaffMember.left_on.is_(None) if on is None
+        else or_(StaffMember.left_on.is_(None), StaffMember.left_on > on))
     if team_ids is not None:
         query = query.where(StaffMember.team_id.in_(team_ids))
     return list(db.session.execute(
@@ -288,7 +297,7 @@ def _event_and_editable(event_id: int):
         selectinload(TrainingEvent.attendances).joinedload(TrainingAttendance.staff))
     recordable = services.recordable_team_ids(g.programme, g.membership)
     may_record = can(Permission.RECORD_TRAINING) and (recordable is None or bool(recordable))
-    editable = _staff(recordable) if may_record else []
+    editable = _staff(recordable, on=event.held_on) if may_record else []
     form = forms.AttendanceForm(data={"present": [str(a.staff_id) for a in event.attendances]})
     form.present.choices = choices([(s.id, f"{s.name} ({s.team.name})") for s in editable])
     return event, editable, form, may_record

@@ -71,11 +71,11 @@ class TeamCoverage:
 
     @property
     def size(self) -> int:
-        return max(self.team.practitioners + self.team.managers, len(self.team.staff))
+        return max(self.team.practitioners + self.team.managers, len(self.team.current_staff))
 
     @property
     def champions(self) -> list[StaffMember]:
-        return [s for s in self.team.staff if s.is_champion]
+        return [s for s in self.team.current_staff if s.is_champion]
 
     @property
     def trained_percent(self) -> int | None:
@@ -87,14 +87,14 @@ class TeamCoverage:
 
     @property
     def untrained(self) -> list[StaffMember]:
-        return [s for s in self.team.staff if s.id not in self.trained]
+        return [s for s in self.team.current_staff if s.id not in self.trained]
 
     @property
     def new_untrained(self) -> list[StaffMember]:
         """Added since the team last had anyone at a briefing or training, and at none since."""
         if self.last_training is None:
             return []
-        return [s for s in self.team.staff
+        return [s for s in self.team.current_staff
                 if s.added_on > self.last_training and s.id not in self.briefed]
 
 
@@ -139,14 +139,15 @@ def teams(programme: Programme) -> list[FrameworkTeam]:
 
 
 def coverage(programme: Programme, team_list: list[FrameworkTeam] | None = None) -> Coverage:
-    """Coverage per team and overall, in three queries whatever the register's size."""
+    """Coverage per team and overall, in three queries whatever the register's size: of the
+    people in each team now (those who left keep their training on record, uncounted)."""
     team_list = teams(programme) if team_list is None else team_list
     by_team = {t.id: TeamCoverage(t) for t in team_list}
     for team_id, staff_id, kind, held_on in db.session.execute(
         select(StaffMember.team_id, StaffMember.id, TrainingEvent.kind, TrainingEvent.held_on)
         .join(TrainingAttendance, TrainingAttendance.staff_id == StaffMember.id)
         .join(TrainingEvent, TrainingEvent.id == TrainingAttendance.event_id)
-        .where(StaffMember.programme_id == programme.id)
+        .where(StaffMember.programme_id == programme.id, StaffMember.left_on.is_(None))
     ).all():
         found = by_team.get(team_id)
         if found is None:
@@ -176,7 +177,8 @@ def recordable_team_ids(programme: Programme, membership: Membership | None) -> 
     return set(db.session.execute(
         select(StaffMember.team_id).where(StaffMember.programme_id == programme.id,
                                           StaffMember.email == email,
-                                          StaffMember.is_champion.is_(True))
+                                          StaffMember.is_champion.is_(True),
+                                          StaffMember.left_on.is_(None))
     ).scalars())
 
 
@@ -233,11 +235,13 @@ def update_staff(person: StaffMember, values: dict, actor: User | None) -> bool:
     """Correct a person's entry, or move them to another team; recorded as who changed what.
     Staff rows carry no version: the register is kept by a few people and an entry is short."""
     shown = {"name": ("Name", str), "email": ("Email", str), "role": ("Role", None),
-             "team": ("Team", lambda t: t.name), "is_champion": ("Champion", None)}
+             "team": ("Team", lambda t: t.name), "is_champion": ("Champion", None),
+             "left_on": ("Left the team on", lambda d: clock.format_date(d) if d else "")}
     values = {**values, "email": normalise_email(values["email"])}
     changes = {label: [show(getattr(person, k)) if show else _yes_no(getattr(person, k)),
                        show(values[k]) if show else _yes_no(values[k])]
-               for k, (label, show) in shown.items() if getattr(person, k) != values[k]}
+               for k, (label, show) in shown.items()
+               if k in values and getattr(person, k) != values[k]}
     if not changes:
         return False
     for key, value in values.items():
@@ -570,11 +574,13 @@ def portfolio_coverage(programme_ids: list[int], _today: date) -> dict[int, Cell
     sizes: dict[int, int] = defaultdict(int)
     named = dict(db.session.execute(
         select(StaffMember.programme_id, func.count()).where(
-            StaffMember.programme_id.in_(programme_ids)).group_by(StaffMember.programme_id)
+            StaffMember.programme_id.in_(programme_ids), StaffMember.left_on.is_(None))
+        .group_by(StaffMember.programme_id)
     ).all())
     for pid, practitioners, managers, staff in db.session.execute(
         select(FrameworkTeam.programme_id, FrameworkTeam.practitioners, FrameworkTeam.managers,
-               select(func.count()).where(StaffMember.team_id == FrameworkTeam.id)
+               select(func.count()).where(StaffMember.team_id == FrameworkTeam.id,
+                                          StaffMember.left_on.is_(None))
                .correlate(FrameworkTeam).scalar_subquery())
         .where(FrameworkTeam.programme_id.in_(programme_ids))
     ).all():
@@ -583,7 +589,7 @@ def portfolio_coverage(programme_ids: list[int], _today: date) -> dict[int, Cell
         select(StaffMember.programme_id, func.count(distinct(StaffMember.id)))
         .join(TrainingAttendance, TrainingAttendance.staff_id == StaffMember.id)
         .join(TrainingEvent, TrainingEvent.id == TrainingAttendance.event_id)
-        .where(StaffMember.programme_id.in_(programme_ids),
+        .where(StaffMember.programme_id.in_(programme_ids), StaffMember.left_on.is_(None),
                TrainingEvent.kind.in_(list(TRAINED_KINDS)))
         .group_by(StaffMember.programme_id)).all())
     by_programme: dict[int, list[FidelityRating]] = defaultdict(list)

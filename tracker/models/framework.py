@@ -115,10 +115,20 @@ class FrameworkTeam(ProgrammeOwned, db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, onupdate=clock.now)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
+    # Everyone ever in the team's register, those who left included (their training stays on
+    # record); coverage counts `current_staff`.
     staff: Mapped[list[StaffMember]] = relationship(back_populates="team",
                                                     order_by="StaffMember.name")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def current_staff(self) -> list[StaffMember]:
+        return [s for s in self.staff if s.left_on is None]
+
+    @property
+    def leavers(self) -> list[StaffMember]:
+        return [s for s in self.staff if s.left_on is not None]
 
 
 class StaffMember(ProgrammeOwned, db.Model):
@@ -137,6 +147,8 @@ class StaffMember(ProgrammeOwned, db.Model):
     is_champion: Mapped[bool] = mapped_column(Boolean, default=False)
     # When the person was added to the register: "new since the last training" is judged by it.
     added_on: Mapped[date] = mapped_column(Date, default=clock.today)
+    # Left the team (or the authority): kept in the register, no longer counted or offered.
+    left_on: Mapped[date | None] = mapped_column(Date)
 
     team: Mapped[FrameworkTeam] = relationship(back_populates="staff")
 
