@@ -688,7 +688,7 @@ def test_lead_records_that_a_person_left_and_puts_it_right(client, signed_in, pr
     db.session.refresh(person)
     assert person.left_on == left
     [event] = audit.history("staff_member", person.id)[:1]
-    assert event.changes["Left the team on"] == ["", clock.format_date(left)]
+    assert event.changes["Left the team"] == ["", clock.format_date(left)]
 
     page = client.get(f"{BASE}/teams/{team.id}").get_data(as_text=True)
     staff, leavers = page.split('id="left-the-team"')

@@ -21,7 +21,7 @@ from wtforms import Field, HiddenField, IntegerField, SelectField, StringField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
-from tracker import validation
+from tracker import clock, validation
 from tracker.audit import StaleEdit
 from tracker.errors import RuleBroken
 from tracker.extensions import db
@@ -111,6 +111,12 @@ def not_blank(message: str):
             raise ValidationError(message)
 
     return check
+
+
+def today_or_earlier(_form, field) -> None:
+    """A date something happened (received, left): never one still to come."""
+    if field.data is not None and field.data > clock.today():
+        raise ValidationError(f"{field.label.text} must be today or in the past")
 
 
 def choices(pairs) -> list[SelectChoice]:

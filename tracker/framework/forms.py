@@ -11,8 +11,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 
-from tracker import clock
-from tracker.forms import GovDateField, VersionField, area_field, choices, text_field
+from tracker.forms import (
+    GovDateField,
+    VersionField,
+    area_field,
+    choices,
+    text_field,
+    today_or_earlier,
+)
 from tracker.framework import content
 from tracker.models import (
     AdaptationLevel,
@@ -62,7 +68,7 @@ class StaffForm(FlaskForm):
     # Only when changing an entry: the person may move to another team, or have left it (a
     # new entry is someone in the team now).
     team = SelectField("Team", widget=GovSelect(), validate_choice=False)
-    left_on = GovDateField("Date they left the team", description=(
+    left_on = GovDateField("Date they left the team", validators=[today_or_earlier], description=(
         "Only if they have left the team or the authority, for example 31 3 2027. They stay "
         "in the register with their training, and are no longer counted. Clear the date if "
         "it was recorded by mistake."))
@@ -71,10 +77,6 @@ class StaffForm(FlaskForm):
         value = (field.data or "").strip()
         if value and "@" not in value.strip("@"):
             raise ValidationError("Enter an email address like name@example.gov.uk")
-
-    def validate_left_on(self, field) -> None:
-        if field.data is not None and field.data > clock.today():
-            raise ValidationError(f"{field.label.text} must be today or in the past")
 
 
 class EventForm(FlaskForm):

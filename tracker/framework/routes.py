@@ -3,11 +3,8 @@ its coverage, fidelity ratings per team per quarter, and the adaptation log."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
 from tracker import imports
@@ -245,22 +242,11 @@ def training():
                            cascade=services.cascade(event_list))
 
 
-def _staff(team_ids: set[int] | None = None, on: date | None = None) -> list[StaffMember]:
-    """The people in the register now, or (`on` an event's day) still in their team that day."""
-    query = in_programme(StaffMember).order_by(StaffMember.name).where(
-        StaffMember.left_on.is_(None) if on is None
-        else or_(StaffMember.left_on.is_(None), StaffMember.left_on > on))
-    if team_ids is not None:
-        query = query.where(StaffMember.team_id.in_(team_ids))
-    return list(db.session.execute(
-        query.options(selectinload(StaffMember.team))).scalars())
-
-
 @bp.route("/training/new", methods=["GET", "POST"])
 @requires(Permission.RECORD_TRAINING)
 def new_event():
     form = forms.EventForm()
-    staff = _staff()
+    staff = services.staff(g.programme)
     meetings = list(db.session.execute(
         in_programme(Meeting).where(Meeting.kind.in_(LEARNING_SET_KINDS))
         .order_by(Meeting.day)).scalars())
@@ -297,7 +283,7 @@ def _event_and_editable(event_id: int):
         selectinload(TrainingEvent.attendances).joinedload(TrainingAttendance.staff))
     recordable = services.recordable_team_ids(g.programme, g.membership)
     may_record = can(Permission.RECORD_TRAINING) and (recordable is None or bool(recordable))
-    editable = _staff(recordable, on=event.held_on) if may_record else []
+    editable = services.staff(g.programme, recordable, on=event.held_on) if may_record else []
     form = forms.AttendanceForm(data={"present": [str(a.staff_id) for a in event.attendances]})
     form.present.choices = choices([(s.id, f"{s.name} ({s.team.name})") for s in editable])
     return event, editable, form, may_record

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import audit, clock, imports, validation
@@ -213,6 +213,20 @@ def team_name_taken(programme: Programme, name: str, but: FrameworkTeam | None =
     return db.session.execute(query).first() is not None
 
 
+def staff(programme: Programme, team_ids: set[int] | None = None,
+          on: date | None = None) -> list[StaffMember]:
+    """The people in the register now (of `team_ids`, or every team), by name, with their
+    teams; or, `on` an event's day, those still in their team that day."""
+    query = (select(StaffMember).options(selectinload(StaffMember.team))
+             .where(StaffMember.programme_id == programme.id,
+                    StaffMember.left_on.is_(None) if on is None
+                    else or_(StaffMember.left_on.is_(None), StaffMember.left_on > on))
+             .order_by(StaffMember.name))
+    if team_ids is not None:
+        query = query.where(StaffMember.team_id.in_(team_ids))
+    return list(db.session.execute(query).scalars())
+
+
 def email_taken(programme: Programme, email: str, but: StaffMember | None = None) -> bool:
     query = select(StaffMember.id).where(StaffMember.programme_id == programme.id,
                                          StaffMember.email == normalise_email(email))
@@ -236,7 +250,7 @@ def update_staff(person: StaffMember, values: dict, actor: User | None) -> bool:
     Staff rows carry no version: the register is kept by a few people and an entry is short."""
     shown = {"name": ("Name", str), "email": ("Email", str), "role": ("Role", None),
              "team": ("Team", lambda t: t.name), "is_champion": ("Champion", None),
-             "left_on": ("Left the team on", lambda d: clock.format_date(d) if d else "")}
+             "left_on": ("Left the team", clock.format_date)}
     values = {**values, "email": normalise_email(values["email"])}
     changes = {label: [show(getattr(person, k)) if show else _yes_no(getattr(person, k)),
                        show(values[k]) if show else _yes_no(values[k])]

@@ -12,7 +12,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, T
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker import clock
-from tracker.forms import NONE, GovDateField, VersionField, choices, strip_text
+from tracker.forms import NONE, GovDateField, VersionField, choices, strip_text, today_or_earlier
 from tracker.models import (
     EngagementLevel,
     EngagementMethod,
@@ -240,7 +240,8 @@ class RecordForm(FlaskForm):
 
 class FeedbackForm(FlaskForm):
     received_on = GovDateField("Date received", description="For example, 27 3 2027",
-                               required_message="Enter the date the feedback was received")
+                               required_message="Enter the date the feedback was received",
+                               validators=[today_or_earlier])
     feedback_source = RadioField(
         "Who the feedback came from", widget=GovRadioInput(),
         choices=choices((s.value, s.label) for s in FeedbackSource),
@@ -266,9 +267,6 @@ class FeedbackForm(FlaskForm):
         if not self.engagement.data and not self.stakeholder.data:
             self.engagement.errors.append(
                 "Choose the engagement or the stakeholder the feedback is about")
-            ok = False
-        if self.received_on.data and self.received_on.data > clock.today():
-            self.received_on.errors.append("Date received must be today or in the past")
             ok = False
         return _check_feedback_and_action(self) and ok
 
