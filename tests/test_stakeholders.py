@@ -463,6 +463,22 @@ def test_champion_records_feedback_but_raises_actions_only_for_themselves(client
     assert "Children and young people in care" in page and "contingency section" in page
 
 
+def test_feedback_cannot_be_received_in_the_future(client, signed_in, programme):
+    from tracker import clock
+
+    signed_in(Role.LEAD)
+    s = _stakeholder(programme, "CAFCASS")
+    tomorrow = clock.today() + timedelta(days=1)
+    response = client.post(f"{BASE}/feedback/new", data={
+        "received_on": [str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)],
+        "feedback_source": "partners", "feedback_text": "Useful seminar",
+        "engagement": "", "stakeholder": str(s.id), "action_owner": ""})
+    assert response.status_code == 400
+    assert form_errors(response.get_data(as_text=True)) == [
+        "Date received must be today or in the past"]
+    assert "Useful seminar" in response.get_data(as_text=True)
+
+
 def test_raising_an_action_from_earlier_feedback(client, signed_in, programme):
     me = signed_in(Role.LEAD)
     s = _stakeholder(programme)
