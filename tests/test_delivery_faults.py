@@ -15,7 +15,7 @@ from email.parser import BytesParser
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from tracker import clock
 from tracker.extensions import db
@@ -182,6 +182,21 @@ def test_a_sender_whose_claim_expired_never_sends_what_another_took(app, server,
     assert delivery.deliver() == (3, 0)  # the slow sender's claim had expired
     assert not any(delivery._renew(m.id, "slow-sender") for m in slow)
     assert len(server.received) == 3
+
+
+def test_a_sender_that_chose_messages_another_took_goes_on_to_the_next(app, server, member,
+                                                                      now, monkeypatch):
+    queued = [m.id for m in _queue(4, member)]
+    taken = delivery._claim("quicker-sender", 2)
+    # Our SELECT chose the same first two, as it would had the other sender's UPDATE come
+    # between our SELECT and our UPDATE.
+    real_due = delivery._due
+    c = OutboxMessage.__table__.c
+    choices = [select(c.id).order_by(c.id).limit(bindparam("limit"))]
+    monkeypatch.setattr(delivery, "_due", lambda: choices.pop() if choices else real_due())
+    mine = delivery._claim("slower-sender", 2)
+    assert [m.id for m in taken] == queued[:2]
+    assert [m.id for m in mine] == queued[2:], "not none: the next two"
 
 
 def test_a_live_claim_is_left_alone_and_a_dead_senders_claim_expires(app, server, member, now):

@@ -455,3 +455,30 @@ def test_a_text_part_is_made_exactly_as_mimetext_makes_it(body, subtype):
     utf8.body_encoding = QP
     assert flattened(_part(body, subtype)) == flattened(MIMEText(body, subtype, utf8,
                                                                  policy=HEADERS))
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.text(max_size=300), st.text(max_size=300))
+def test_the_boundary_given_to_a_message_never_occurs_in_its_parts(text, html):
+    """The boundary is given ("=_" and random hex) rather than searched for: whatever the
+    parts say, even the boundary itself, the message parses back into the two parts as
+    written."""
+    from email import policy
+    from email.mime.multipart import MIMEMultipart
+    from email.parser import BytesParser
+
+    from tracker.notifications.delivery import HEADERS, _boundary, _part
+
+    boundary = _boundary()
+    text, html = text + f"\n--{boundary}\n", f"--{boundary}--" + html
+    email = MIMEMultipart("alternative", boundary, [_part(text, "plain"), _part(html, "html")],
+                          policy=HEADERS)
+    parsed = BytesParser(policy=policy.default).parsebytes(email.as_bytes())
+    parts = list(parsed.iter_parts())
+    assert parsed.get_boundary() == boundary
+    assert [p.get_content_type() for p in parts] == ["text/plain", "text/html"]
+
+    def as_read(body):  # a parser reads every line ending as "\n"
+        return body.replace("\r\n", "\n").replace("\r", "\n")
+
+    assert [p.get_content() for p in parts] == [as_read(text), as_read(html)]

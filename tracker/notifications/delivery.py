@@ -26,6 +26,7 @@ import smtplib
 import socket
 import ssl
 import threading
+import time
 from datetime import timedelta
 from email.charset import QP, Charset
 from email.header import Header
@@ -135,14 +136,18 @@ def _failure():
 
 
 def _claim(token: str, limit: int) -> list[Row]:
-    """Up to `limit` messages due now, claimed for this sender (and committed), in id order."""
-    now = clock.now()
-    times = {"now": now, "expired": now - timedelta(minutes=CLAIM_MINUTES)}
-    ids = db.session.execute(_due(), {**times, "limit": limit}).scalars().all()
-    claimed = db.session.execute(_claiming(), {**times, "ids": ids, "token": token}).all() \
-        if ids else []
-    db.session.commit()
-    return sorted(claimed, key=lambda message: message.id)
+    """Up to `limit` messages due now, claimed for this sender (and committed), in id order;
+    none only when none are left. Another sender may take the messages chosen between the
+    SELECT and the UPDATE: then the next ones are chosen."""
+    while True:
+        now = clock.now()
+        times = {"now": now, "expired": now - timedelta(minutes=CLAIM_MINUTES)}
+        ids = db.session.execute(_due(), {**times, "limit": limit}).scalars().all()
+        claimed = db.session.execute(_claiming(), {**times, "ids": ids, "token": token}).all() \
+            if ids else []
+        db.session.commit()
+        if claimed or not ids:
+            return sorted(claimed, key=lambda message: message.id)
 
 
 def _renew(message_id: int, token: str) -> bool:
@@ -211,16 +216,26 @@ def _header(value: str) -> str | Header:
     return value if value.isascii() else Header(value, "utf-8")
 
 
+@functools.lru_cache(maxsize=4)
+def _from(mail_from: str) -> str:
+    return formataddr(parseaddr(one_line(mail_from)), "utf-8")
+
+
+def _boundary() -> str:
+    """A boundary no quoted-printable part can hold: it writes every "=" of its text as "=3D",
+    so "=_" never appears in one. Given, it spares the generator searching the parts for a
+    boundary that does not occur in them, which took a fifth of the time of building one."""
+    return f"=_{secrets.token_hex(16)}"
+
+
 def _email(message: Row) -> MIMEBase:
-    config = current_app.config
     try:
-        name, address = parseaddr(one_line(config["MAIL_FROM"]))
         text = _part(message.body_text, "plain")
-        email = (MIMEMultipart("alternative", _subparts=[
+        email = (MIMEMultipart("alternative", _boundary(), [
             text, _part(in_layout(message.subject, message.body_html), "html")], policy=HEADERS)
             if message.body_html else text)
         email["Subject"] = _header(message.subject)
-        email["From"] = formataddr((name, address), "utf-8")
+        email["From"] = _from(current_app.config["MAIL_FROM"])
         email["To"] = _header(message.to_address)
         email["Message-ID"] = make_msgid(domain="homeward")
         # Lets a mail system drop a duplicate if a crash ever came between send and record.
@@ -230,29 +245,55 @@ def _email(message: Row) -> MIMEBase:
     return email
 
 
-class _Deadline:
-    """Shuts the connection's socket when time is up, so a server that trickles its replies
-    cannot hold a send (socket timeouts alone restart with every byte)."""
+class _Watchdog:
+    """Shuts the connection's socket when a send's time is up, so a server that trickles its
+    replies cannot hold a send (socket timeouts alone restart with every byte). One thread
+    for all a sender's messages: a timer thread for each took longer to start than SQLite
+    takes to record the message."""
 
-    def __init__(self, smtp: smtplib.SMTP, seconds: float):
-        self.smtp = smtp
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._smtp: smtplib.SMTP | None = None
+        self._deadline: float | None = None
+        self._stopped = False
+        self._thread: threading.Thread | None = None
         self.expired = False
-        self.timer = threading.Timer(seconds, self._expire)
-        self.timer.daemon = True
 
-    def _expire(self) -> None:
-        self.expired = True
-        sock = getattr(self.smtp, "sock", None)
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+    @contextlib.contextmanager
+    def watching(self, smtp: smtplib.SMTP, seconds: float):
+        with self._changed:
+            self._smtp, self._deadline, self.expired = smtp, time.monotonic() + seconds, False
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, daemon=True,
+                                                name="homeward-smtp-watchdog")
+                self._thread.start()
+            self._changed.notify()
+        try:
+            yield self
+        finally:
+            with self._changed:
+                self._smtp = self._deadline = None
 
-    def __enter__(self):
-        self.timer.start()
-        return self
+    def _watch(self) -> None:
+        with self._changed:
+            while not self._stopped:
+                if self._deadline is None:
+                    self._changed.wait()
+                    continue
+                remaining = self._deadline - time.monotonic()
+                if remaining > 0:
+                    self._changed.wait(remaining)
+                    continue
+                self.expired, self._deadline = True, None
+                sock = getattr(self._smtp, "sock", None)
+                if sock is not None:
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
 
-    def __exit__(self, *_exc):
-        self.timer.cancel()
+    def stop(self) -> None:
+        with self._changed:
+            self._stopped = True
+            self._changed.notify()
 
 
 def _new_connection() -> smtplib.SMTP:
@@ -294,10 +335,11 @@ class _Sender:
 
     def __init__(self):
         self.smtp: smtplib.SMTP | None = None
+        self.watchdog = _Watchdog()
 
     def send(self, email: MIMEBase) -> None:
         smtp = self.smtp or _new_connection()
-        with _Deadline(smtp, MESSAGE_SECONDS) as deadline:
+        with self.watchdog.watching(smtp, MESSAGE_SECONDS) as deadline:
             if self.smtp is None:
                 try:
                     _open(smtp)
@@ -321,6 +363,10 @@ class _Sender:
         if smtp is not None:
             with contextlib.suppress(OSError):
                 smtp.close()
+
+    def finish(self) -> None:
+        self.close()
+        self.watchdog.stop()
 
 
 def deliver(limit: int = 500) -> tuple[int, int]:
@@ -352,7 +398,7 @@ def deliver(limit: int = 500) -> tuple[int, int]:
                 failed += not went
         db.session.commit()
     finally:
-        sender.close()
+        sender.finish()
         _release(token)
     return sent, failed
 
