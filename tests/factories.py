@@ -1,13 +1,16 @@
 """Factories for the things most tests start from: people, authorities, memberships, and the
-default authority with its programme. Loaded by tests/conftest.py as a plugin, so every test
+default authority with its programme; and `smtp`, a real SMTP server on loopback that keeps
+what it receives. Loaded by tests/conftest.py as a plugin, so every test
 can ask for them by name."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from datetime import date
 
 import pytest
+from aiosmtpd.controller import Controller
 from werkzeug.security import generate_password_hash
 
 from tests.conftest import PASSWORD
@@ -133,3 +136,34 @@ def hold_meeting(meeting, statuses=None, today=None):
 
 def date_fields(day: date) -> list[str]:
     return [str(day.day), str(day.month), str(day.year)]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives, and can refuse the first N."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            self.refuse -= 1
+            return "451 Try again later"
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(app):
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port on loopback for this test's server
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
+                      MAIL_USE_STARTTLS=False, MAIL_USE_TLS=False, MAIL_USERNAME="")
+    from flask import current_app
+    current_app.config.update(app.config)  # the twin context the test code runs in
+    yield inbox
+    controller.stop()

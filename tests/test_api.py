@@ -492,6 +492,60 @@ def test_an_administrator_revokes_a_persons_token(client, auth, create_user, mem
         f"/admin/users/{person.id}/api-tokens/{token.id}/revoke").status_code == 404
 
 
+def test_the_owner_is_emailed_when_an_administrator_revokes_their_token(
+        app, client, auth, create_user, member, token_for, smtp):
+    from email import policy
+    from email.parser import BytesParser
+
+    from tracker.models import OutboxMessage
+    from tracker.notifications import delivery
+
+    admin = create_user("admin@example.org", admin_=True, name="Ada Admin")
+    person = member(Role.STEERING, email="owner@example.org")
+    secret = token_for(person, "Power BI")
+    token = db.session.execute(db.select(ApiToken)).scalar_one()
+    auth.login(admin)
+    response = client.post(f"/admin/users/{person.id}/api-tokens/{token.id}/revoke",
+                           follow_redirects=True)
+    assert "An email tells them so." in response.get_data(as_text=True)
+    assert delivery.deliver() == (1, 0)
+    email = BytesParser(policy=policy.default).parsebytes(smtp.messages[0].content)
+    assert email["To"] == "owner@example.org"
+    assert email["Subject"] == 'Your API token "Power BI" was revoked'
+    text = email.get_body(("plain",)).get_content()
+    assert f'Ada Admin, a site administrator, revoked your API token "Power BI" (ending ' \
+           f'{secret[-4:]})' in text
+    assert "/account#api-tokens" in text
+    assert "Ada Admin" in email.get_body(("html",)).get_content()
+    # Told once: the message's key is the token's.
+    assert db.session.execute(db.select(db.func.count()).select_from(OutboxMessage)).scalar() == 1
+
+
+def test_no_email_when_owners_revoke_their_own_or_have_left(client, auth, create_user, member,
+                                                           token_for, signed_in):
+    from tracker.models import OutboxMessage
+
+    admin = create_user("admin@example.org", admin_=True)
+    gone = member(Role.STEERING)
+    token_for(gone, "Old laptop")
+    gone.active = False
+    db.session.commit()
+    token = db.session.execute(db.select(ApiToken)).scalar_one()
+    auth.login(admin)
+    response = client.post(f"/admin/users/{gone.id}/api-tokens/{token.id}/revoke",
+                           follow_redirects=True)
+    assert "An email tells them" not in response.get_data(as_text=True)
+    auth.logout()
+    me = signed_in(Role.STEERING)
+    token_for(me, "Mine")
+    mine = db.session.execute(db.select(ApiToken).filter_by(name="Mine")).scalar_one()
+    client.post(f"/account/api-tokens/{mine.id}/revoke")
+    db.session.refresh(token)
+    db.session.refresh(mine)
+    assert token.revoked_at and mine.revoked_at
+    assert db.session.execute(db.select(OutboxMessage)).first() is None
+
+
 def test_only_administrators_revoke_someone_elses_token(client, signed_in, member, token_for):
     person = member(Role.STEERING)
     secret = token_for(person)

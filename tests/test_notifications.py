@@ -1,12 +1,10 @@
 """Reminders, the digest, the outbox and delivery over a real SMTP server on loopback."""
 
 import re
-import socket
 import threading
 from datetime import date, datetime, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import template_rendered
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,37 +19,6 @@ from tracker.plan import services as plan
 from tracker.scheduler import run_once
 
 TODAY = date(2026, 11, 23)  # a Monday
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives, and can refuse the first N."""
-
-    def __init__(self):
-        self.messages = []
-        self.refuse = 0
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse:
-            self.refuse -= 1
-            return "451 Try again later"
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port on loopback for this test's server
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
-                      MAIL_USE_STARTTLS=False, MAIL_USE_TLS=False, MAIL_USERNAME="")
-    from flask import current_app
-    current_app.config.update(app.config)  # the twin context the test code runs in
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture

@@ -216,7 +216,8 @@ def revoke_api_token(user_id: int, token_id: int):
     user = db.session.get(User, user_id) or abort(404)
     token = api_tokens.revoke_token(user, token_id, current_user._get_current_object()) or abort(404)
     db.session.commit()
-    flash(f"{user.name}'s token ‘{token.name}’ is revoked: it no longer works.", "success")
+    told = " An email tells them so." if user.active and user.id != current_user.id else ""
+    flash(f"{user.name}'s token ‘{token.name}’ is revoked: it no longer works.{told}", "success")
     return redirect(url_for(".user", user_id=user.id) + "#api-tokens")
 
 

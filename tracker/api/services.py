@@ -13,6 +13,7 @@ from tracker import clock
 from tracker.actions.services import action_rag
 from tracker.extensions import db
 from tracker.health import services as health
+from tracker.links import Link
 from tracker.models import (
     Action,
     ApiToken,
@@ -27,6 +28,7 @@ from tracker.models import (
     User,
 )
 from tracker.models.api import hash_token
+from tracker.notifications.outbox import Draft, queue
 from tracker.permissions import Permission, role_may
 from tracker.plan.services import milestone_views
 from tracker.rag import RagStatus
@@ -97,7 +99,19 @@ def revoke_token(owner: User, token_id: int, actor: User) -> ApiToken | None:
     if token is not None:
         token.revoked_at = clock.now()
         token.revoked_by = actor
+        if actor.id != owner.id and owner.active:
+            _tell_owner(token, actor)
     return token
+
+
+def _tell_owner(token: ApiToken, actor: User) -> None:
+    """An administrator stopped someone's token: they learn it from us, not from a report that
+    stopped working. Sent whatever emails they chose, as a change to their account is; not to
+    a deactivated account (someone who has left)."""
+    queue([Draft(key=f"api-token:revoked:{token.id}", kind="api_token_revoked",
+                 recipient=token.user, template="api_token_revoked",
+                 context={"token": token, "actor": actor.name},
+                 link=Link.to("auth.account", anchor="api-tokens"))])
 
 
 # -- tenancy -------------------------------------------------------------------------------------
