@@ -8,7 +8,7 @@ import re
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import form_errors
 from tests.factories import date_fields
@@ -664,6 +664,25 @@ def test_someone_who_left_stays_in_the_register_but_no_longer_counts(programme, 
     assert services.portfolio_coverage([programme.id], DAY)[programme.id].text == "100% trained"
     # Kept, with their training, for the record.
     assert {s.id for s in team.leavers} == {leaves.id, untrained_leaver.id, champion_entry.id}
+    assert cover.leavers_trained == {leaves.id} and cover.leavers_briefed == {leaves.id}
+
+
+def test_the_team_page_says_which_leavers_were_trained(client, signed_in, programme):
+    signed_in(Role.LEAD)
+    team = _team(programme, name="LAC", staff=3)
+    trained, briefed, neither = team.staff
+    _event(programme, TrainingKind.FULL_DAY_BRIEFING, [trained], held_on=DAY)
+    _event(programme, TrainingKind.TEAM_BRIEFING, [briefed], held_on=DAY)
+    for person in team.staff:
+        person.left_on = DAY + timedelta(days=30)
+    db.session.commit()
+    leavers = client.get(f"{BASE}/teams/{team.id}").get_data(as_text=True).split(
+        'id="left-the-team"')[1].split("</ul>")[0]
+    lines = {person.name: line for person in team.staff for line in leavers.split("<li>")
+             if person.name in line}
+    assert "trained" in lines[trained.name] and "not trained" not in lines[trained.name]
+    assert "briefed, not trained" in lines[briefed.name]
+    assert "not trained or briefed" in lines[neither.name]
 
 
 def test_lead_records_that_a_person_left_and_puts_it_right(client, signed_in, programme):
@@ -709,6 +728,30 @@ def test_lead_records_that_a_person_left_and_puts_it_right(client, signed_in, pr
     assert person.left_on is None
     assert 'id="left-the-team"' not in client.get(f"{BASE}/teams/{team.id}").get_data(
         as_text=True)
+
+
+def test_adding_someone_who_left_again_says_how_to_bring_them_back(client, signed_in,
+                                                                    programme):
+    from tracker import clock
+
+    signed_in(Role.LEAD)
+    team = _team(programme, name="LAC", staff=1)
+    [person] = team.staff
+    person.left_on = DAY
+    db.session.commit()
+    typed = person.email.upper()
+    expected = (f"{typed} is already in the register, for {person.name}, who left LAC on "
+                f"{clock.format_date(DAY)}. To bring them back, change their entry and clear "
+                "the date they left")
+    again = client.post(f"{BASE}/teams/{team.id}/staff/new", data={
+        "name": person.name, "email": typed, "role": "practitioner"})
+    assert again.status_code == 400
+    assert form_errors(again.get_data(as_text=True)) == [expected]
+    assert f'value="{typed}"' in again.get_data(as_text=True)
+    imported = _upload(client, _csv(f"{person.name},{person.email},LAC,practitioner,"))
+    assert expected.replace(typed, person.email) in html.unescape(
+        imported.get_data(as_text=True))
+    assert db.session.execute(select(func.count()).select_from(StaffMember)).scalar() == 1
 
 
 def test_the_edit_page_shows_the_persons_own_team_chosen(client, signed_in, programme):

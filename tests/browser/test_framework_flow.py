@@ -45,9 +45,22 @@ def test_lead_reads_coverage_reference_and_records_a_briefing(page):
     assert_accessible(page, "framework-staff-left-error")
     page.fill("#left_on-year", "2026")
     page.click("button:has-text('Save entry')")
-    expect(page.locator("#left-the-team ~ ul")).to_contain_text("Femi Adeyemi")
+    expect(page.locator("#left-the-team ~ ul")).to_contain_text(
+        "(practitioner), left on 2 November 2026; not trained or briefed")
     expect(page.locator("table").first).not_to_contain_text("Femi Adeyemi")
     assert_accessible(page, "framework-team-with-leaver")
+    # Added again by mistake: the message says how to bring them back instead.
+    page.get_by_role("button", name="Add a person").click()
+    page.fill("#name", "Femi Adeyemi")
+    page.fill("#email", "femi.adeyemi@demo.example.org")
+    page.get_by_label("Practitioner").check()
+    page.click("button:has-text('Add person')")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "who left Children in Care team on 2 November 2026. To bring them back, change their "
+        "entry and clear the date they left")
+    expect(page.locator("#email")).to_have_value("femi.adeyemi@demo.example.org")
+    assert_accessible(page, "framework-staff-added-again")
+    page.get_by_role("link", name="Children in Care team", exact=True).click()
 
     page.get_by_role("link", name="Training", exact=True).click()
     expect(page.locator("body")).to_contain_text("Train the trainer: who trained whom")

@@ -148,8 +148,8 @@ def add_staff(team_id: int):
     team = get_in_programme_or_404(FrameworkTeam, team_id)
     form = forms.StaffForm()
     if form.validate_on_submit():
-        if services.email_taken(g.programme, form.email.data):
-            form.email.errors.append(f"{form.email.data} is already in the register")
+        if taken := services.email_taken(g.programme, form.email.data):
+            form.email.errors.append(services.taken_problem(taken, form.email.data))
         else:
             person = services.add_staff(team, current_user, name=form.name.data,
                                         email=form.email.data, role=StaffRole(form.role.data),
@@ -177,8 +177,8 @@ def edit_staff(staff_id: int):
         team = next((t for t in team_list if str(t.id) == form.team.data), None)
         if team is None:
             form.team.errors.append("Choose the person's team")
-        elif services.email_taken(g.programme, form.email.data, but=person):
-            form.email.errors.append(f"{form.email.data} is already in the register")
+        elif taken := services.email_taken(g.programme, form.email.data, but=person):
+            form.email.errors.append(services.taken_problem(taken, form.email.data))
         else:
             changed = services.update_staff(person, {
                 "name": form.name.data, "email": form.email.data,

@@ -65,9 +65,12 @@ def share(count: int, of: int) -> int | None:
 @dataclass
 class TeamCoverage:
     team: FrameworkTeam
-    trained: set[int] = field(default_factory=set)  # staff ids
+    trained: set[int] = field(default_factory=set)  # staff ids, of the people in it now
     briefed: set[int] = field(default_factory=set)
     last_training: date | None = None
+    # Of the people who left: their training stays on record, counted nowhere.
+    leavers_trained: set[int] = field(default_factory=set)
+    leavers_briefed: set[int] = field(default_factory=set)
 
     @property
     def size(self) -> int:
@@ -143,14 +146,21 @@ def coverage(programme: Programme, team_list: list[FrameworkTeam] | None = None)
     people in each team now (those who left keep their training on record, uncounted)."""
     team_list = teams(programme) if team_list is None else team_list
     by_team = {t.id: TeamCoverage(t) for t in team_list}
-    for team_id, staff_id, kind, held_on in db.session.execute(
-        select(StaffMember.team_id, StaffMember.id, TrainingEvent.kind, TrainingEvent.held_on)
+    for team_id, staff_id, left_on, kind, held_on in db.session.execute(
+        select(StaffMember.team_id, StaffMember.id, StaffMember.left_on, TrainingEvent.kind,
+               TrainingEvent.held_on)
         .join(TrainingAttendance, TrainingAttendance.staff_id == StaffMember.id)
         .join(TrainingEvent, TrainingEvent.id == TrainingAttendance.event_id)
-        .where(StaffMember.programme_id == programme.id, StaffMember.left_on.is_(None))
+        .where(StaffMember.programme_id == programme.id)
     ).all():
         found = by_team.get(team_id)
         if found is None:
+            continue
+        if left_on is not None:
+            if kind in TRAINED_KINDS:
+                found.leavers_trained.add(staff_id)
+            if kind in BRIEFED_KINDS:
+                found.leavers_briefed.add(staff_id)
             continue
         if kind in TRAINED_KINDS:
             found.trained.add(staff_id)
@@ -227,12 +237,25 @@ def staff(programme: Programme, team_ids: set[int] | None = None,
     return list(db.session.execute(query).scalars())
 
 
-def email_taken(programme: Programme, email: str, but: StaffMember | None = None) -> bool:
-    query = select(StaffMember.id).where(StaffMember.programme_id == programme.id,
-                                         StaffMember.email == normalise_email(email))
+def email_taken(programme: Programme, email: str,
+                but: StaffMember | None = None) -> StaffMember | None:
+    """The register's entry with this email (other than `but`), if there is one."""
+    query = (select(StaffMember).options(joinedload(StaffMember.team))
+             .where(StaffMember.programme_id == programme.id,
+                    StaffMember.email == normalise_email(email)))
     if but is not None:
         query = query.where(StaffMember.id != but.id)
-    return db.session.execute(query).first() is not None
+    return db.session.execute(query).scalars().first()
+
+
+def taken_problem(entry: StaffMember, email: str) -> str:
+    """Why `email`, as typed, cannot go in the register again. Someone who left and came back
+    is brought back on their own entry, so their training stays with them."""
+    if entry.left_on is None:
+        return f"{email} is already in the register"
+    return (f"{email} is already in the register, for {entry.name}, who left "
+            f"{entry.team.name} on {clock.format_date(entry.left_on)}. To bring them back, "
+            "change their entry and clear the date they left")
 
 
 def add_staff(team: FrameworkTeam, actor: User | None, *, name: str, email: str,
@@ -372,13 +395,14 @@ def check_staff_import(rows: list[imports.Row], programme: Programme) -> None:
     team_by_name = {t.name.lower(): t for t in db.session.execute(
         select(FrameworkTeam).where(FrameworkTeam.programme_id == programme.id)
         .order_by(FrameworkTeam.name)).scalars()}
-    known = set(db.session.execute(
-        select(StaffMember.email).where(StaffMember.programme_id == programme.id)).scalars())
+    known = {entry.email: entry for entry in db.session.execute(
+        select(StaffMember).options(joinedload(StaffMember.team))
+        .where(StaffMember.programme_id == programme.id)).scalars()}
     seen: dict[str, int] = {}
     for row in rows:
         email = row.parsed.get("email")
         if email in known:
-            row.problem("email", f"{email} is already in the register")
+            row.problem("email", taken_problem(known[email], email))
         elif email in seen:
             row.problem("email", f"{email} is also on row {seen[email]}")
         if email:
