@@ -685,6 +685,26 @@ def test_the_team_page_says_which_leavers_were_trained(client, signed_in, progra
     assert "not trained or briefed" in lines[neither.name]
 
 
+def test_the_team_page_says_coverage_counts_people_not_yet_in_the_register(
+        client, signed_in, programme):
+    signed_in(Role.LEAD)
+    team = _team(programme, name="LAC", practitioners=7, managers=1, staff=3)
+    _event(programme, TrainingKind.FULL_DAY_BRIEFING, team.staff[:2], held_on=DAY)
+    db.session.commit()
+    text = " ".join(client.get(f"{BASE}/teams/{team.id}").get_data(as_text=True).split())
+    assert "2 of 8 (25%)" in text
+    assert ("The register names 3 of the team's 8 practitioners and managers. The 5 not named "
+            "count as not trained or briefed until they are added") in text
+    for i in range(3, 8):
+        services.add_staff(team, None, name=f"Person {i}", email=f"p{i}@x.gov.uk",
+                           role=StaffRole.PRACTITIONER, added_on=DAY)
+        db.session.commit()
+        if i == 6:
+            assert "The one not named counts as not trained or briefed" in " ".join(
+                client.get(f"{BASE}/teams/{team.id}").get_data(as_text=True).split())
+    assert "The register names" not in client.get(f"{BASE}/teams/{team.id}").get_data(as_text=True)
+
+
 def test_lead_records_that_a_person_left_and_puts_it_right(client, signed_in, programme):
     from tracker import audit, clock
 
