@@ -212,7 +212,7 @@ def build(url: str, authorities: int, actions_per: int, seed: int, *, due_share:
                     "created_by_id": creator, "created_at": created,
                     "completed_at": updated if status == ActionStatus.DONE else None,
                     "completed_by_id": owner if status == ActionStatus.DONE else None,
-                    "updated_at": updated})
+                    "updated_at": updated, "noted_at": None})
                 if not history:
                     continue
                 events.append({"programme_id": programme_id, "entity_type": "action",
@@ -228,6 +228,8 @@ def build(url: str, authorities: int, actions_per: int, seed: int, *, due_share:
                     notes.append({"action_id": action_id, "author_id": owner,
                                   "at": created + timedelta(days=k + 1),
                                   "text": "Spoke to the team; **next step** agreed."})
+                    # As the app keeps it when a note is written (bulk inserts skip that).
+                    actions[-1]["noted_at"] = notes[-1]["at"]
             db.session.execute(insert(Action), actions)
             if notes:
                 db.session.execute(insert(ActionNote), notes)
@@ -588,6 +590,10 @@ def main() -> None:
         path = folder / f"send-due-{authorities}x2000-seed{args.seed}.db"
         due_url = f"sqlite:///{path}"
         if path.exists():
+            # A kept data set gets the migrations added since it was built.
+            subprocess.run([str(BIN / "flask"), "--app", "tracker", "db", "upgrade"], cwd=ROOT,
+                           env={**os.environ, "DATABASE_URL": due_url, "SECRET_KEY": SECRET},
+                           check=True, stderr=subprocess.DEVNULL)
             # The pass writes only the outbox (and when jobs ran): empty them for a fresh pass.
             with sqlite3.connect(path) as connection:
                 connection.execute("DELETE FROM outbox_message")

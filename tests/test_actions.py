@@ -12,7 +12,7 @@ from tests.conftest import form_errors
 from tracker import clock
 from tracker.actions import services
 from tracker.extensions import db
-from tracker.models import Action, ActionStatus, ChecklistTask, Role
+from tracker.models import Action, ActionNote, ActionStatus, ChecklistTask, Role
 from tracker.plan import services as plan
 from tracker.rag import rag
 
@@ -140,6 +140,38 @@ def test_notes_and_changes_show_as_one_timeline(client, signed_in, programme):
     assert "progress note" in page
     empty = client.post(f"{BASE}/{action.id}/notes", data={"text": " "})
     assert form_errors(empty.get_data(as_text=True)) == ["Enter the progress note"]
+
+
+def test_a_note_keeps_when_the_action_was_last_noted_but_is_not_an_edit(
+        client, signed_in, programme):
+    """noted_at (read by programme health's stalled actions) follows the latest note, even one
+    dated earlier; the note leaves the action's version, which guards someone's open edit
+    form, and its last update as they were."""
+    me = signed_in(Role.LEAD)
+    action = _action(programme)
+    db.session.commit()
+    version, updated = action.version, action.updated_at
+    assert action.noted_at is None
+    client.post(f"{BASE}/{action.id}/notes", data={"text": "Booked for the team meeting"})
+    first = db.session.execute(select(ActionNote.at).where(ActionNote.action_id == action.id)
+                               ).scalar_one()
+    db.session.refresh(action)
+    assert action.noted_at == first
+    assert (action.version, action.updated_at) == (version, updated)
+    earlier = services.add_note(action, "Written up from last week", me)
+    earlier.at = first - timedelta(days=7)
+    db.session.flush()
+    assert action.noted_at == first  # the loaded action is kept in step, without a reload
+    services.add_note(action, "Chased", me)
+    db.session.flush()
+    latest = max(n.at for n in action.notes)
+    assert latest > first and action.noted_at == latest
+    db.session.commit()
+    assert db.session.execute(select(Action.noted_at).where(Action.id == action.id)
+                              ).scalar_one() == latest
+    # An edit form opened before the notes still saves.
+    assert client.post(f"{BASE}/{action.id}/edit", data=_form(
+        action, status="in_progress", version=version)).status_code == 302
 
 
 def test_stale_action_edit_is_refused(app, client, signed_in, programme, member):

@@ -44,7 +44,6 @@ from tracker.links import Link
 from tracker.models import (
     LEARNING_SET_KINDS,
     Action,
-    ActionNote,
     ActionStatus,
     AnswerKind,
     ChecklistTask,
@@ -493,16 +492,17 @@ def stalled_actions(ctx: Context) -> dict[int, list[Signal]]:
     out = {}
     cutoffs = {pid: ctx.thresholds[pid]["stalled_action_days"] for pid in ctx.ids}
     # Counted in SQL, each programme against its own cut-off: stalled when neither the action
-    # nor any note on it changed since then (the (programme, updated) and note indexes).
+    # changed nor a note was written on it since then (the (programme, status, updated, noted)
+    # index alone).
     now = clock.now()
     cutoff = case({pid: literal(now - timedelta(days=days), DateTime())
                    for pid, days in cutoffs.items()}, value=Action.programme_id)
     latest = now - timedelta(days=min(cutoffs.values()))
-    noted = exists().where(ActionNote.action_id == Action.id, ActionNote.at >= cutoff)
     counts = dict(db.session.execute(
         select(Action.programme_id, func.count())
         .where(Action.programme_id.in_(ctx.ids), Action.status.in_(OPEN),
-               Action.updated_at < latest, Action.updated_at < cutoff, ~noted)
+               Action.updated_at < latest, Action.updated_at < cutoff,
+               or_(Action.noted_at.is_(None), Action.noted_at < cutoff))
         .group_by(Action.programme_id)
     ).all())
     for pid, n in counts.items():

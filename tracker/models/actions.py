@@ -6,8 +6,24 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text, func
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    event,
+    func,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import clock
 from tracker.extensions import db, enum_type
@@ -112,8 +128,10 @@ class Action(ProgrammeOwned, db.Model):
         Index("ix_action_owner_status_due", "owner_id", "status", "due_date"),
         # Health: open actions counted per owner (owners who have left), from the index alone.
         Index("ix_action_programme_status_owner", "programme_id", "status", "owner_id"),
-        # Open actions unchanged since a date (programme health's stalled actions).
-        Index("ix_action_programme_status_updated", "programme_id", "status", "updated_at"),
+        # Open actions with no change and no note since a date (programme health's stalled
+        # actions), from the index alone.
+        Index("ix_action_programme_status_updated", "programme_id", "status", "updated_at",
+              "noted_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -139,6 +157,9 @@ class Action(ProgrammeOwned, db.Model):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, onupdate=clock.now)
+    # When its latest progress note was written: kept by the listener below, so asking whether
+    # an action had a note since a date reads the action alone (not one probe per action).
+    noted_at: Mapped[datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
@@ -185,3 +206,21 @@ class ActionNote(db.Model):
 
     action: Mapped[Action] = relationship(back_populates="notes")
     author: Mapped[User | None] = relationship()
+
+
+@event.listens_for(ActionNote, "after_insert")
+@event.listens_for(ActionNote, "after_update")
+def _note_written(_mapper, connection, note: ActionNote) -> None:
+    """The action's noted_at follows its latest note, even one written with an earlier date.
+    Written beside the ORM, so a note is not an edit of the action: its version (which guards
+    someone's open edit form) and its updated_at stay as they were."""
+    action = Action.__table__
+    latest = (select(func.max(ActionNote.at)).where(ActionNote.action_id == note.action_id)
+              .scalar_subquery())
+    noted_at = connection.execute(
+        update(action).where(action.c.id == note.action_id)
+        .values(noted_at=latest, updated_at=action.c.updated_at)
+        .returning(action.c.noted_at)).scalar_one()
+    loaded = inspect(note).attrs.action.loaded_value
+    if isinstance(loaded, Action):
+        set_committed_value(loaded, "noted_at", noted_at)
