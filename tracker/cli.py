@@ -150,6 +150,7 @@ def scheduler() -> None:
     click.echo(f"Scheduler running: reminders at {app.config['REMINDER_TIME']}, digest on "
                f"{app.config['DIGEST_DAY']} at {app.config['DIGEST_TIME']} (Europe/London), "
                "delivery every minute. Ctrl+C to stop.")
+    gc.freeze()  # as in send-due: the app's objects live as long as the scheduler
     caught_up = schedule.catch_up(app)
     if caught_up:
         click.echo(f"Caught up on jobs missed while stopped: {', '.join(caught_up)}.")
@@ -169,6 +170,9 @@ def send_due(digest: bool | None) -> None:
     from tracker import scheduler as schedule
     from tracker.notifications.delivery import smtp_configured
 
+    # The app's own objects (models, templates, routes) outlive the pass: frozen, the collector
+    # stops walking them, which took 0.3 s of a pass over 9,000 reminders in full collections.
+    gc.freeze()
     started = time.perf_counter()
     counts = schedule.run_once(current_app._get_current_object(), digest=digest)
     click.echo(f"Queued {counts['reminders']} reminders and {counts['digests']} digests; "
@@ -177,8 +181,8 @@ def send_due(digest: bool | None) -> None:
     if not smtp_configured():
         click.echo("No MAIL_SERVER is set: messages wait in the outbox (see /admin/outbox).")
     # Run from cron every few minutes, the command then ends: as the interpreter shuts down it
-    # collects garbage among the app's objects again and again, which took longer (0.6 s) than
-    # the pass's delivery of a hundred messages. Frozen at exit, they are skipped; the memory
+    # collects garbage again and again among what the pass made, which took longer (0.6 s) than
+    # the pass's delivery of a hundred messages. Frozen at exit, that is skipped; the memory
     # goes back to the system with the process all the same.
     atexit.register(gc.freeze)
 
