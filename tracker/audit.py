@@ -84,6 +84,21 @@ def created(row: Any, actor: User | None, *, summary: str = "") -> AuditEvent:
                   actor=actor, summary=summary)
 
 
+def create_many(model: Any, values: list[dict[str, Any]], *, programme_id: int,
+                actor: User | None, name: Any, summary: Callable[[str], str]) -> list[int]:
+    """Insert many new records of one kind (an import) and say who created them: an INSERT a
+    thousand rows and one for the audit, rather than an object and a flush a row (10,000
+    milestones took 8 s so). `name` is the column `summary` words each record's entry from.
+    The new ids come back in no particular order: asking for them in the order given makes
+    SQLAlchemy insert one row at a time on SQLite."""
+    if not values:
+        return []
+    rows = db.session.execute(insert(model).returning(model.id, name), values).all()
+    created_many(model, [id_ for id_, _ in rows], programme_id=programme_id, actor=actor,
+                 summaries=[summary(named) for _, named in rows])
+    return [id_ for id_, _ in rows]
+
+
 def created_many(model: Any, ids: list[int], *, programme_id: int, actor: User | None,
                  summaries: list[str]) -> None:
     """Say who created many new records of one kind at once (an import), in one INSERT."""

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, func, insert, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import audit, calendar, clock, imports
@@ -447,7 +447,6 @@ def import_template(programme_id: int, user: User) -> imports.Importer:
 
 def import_rows(programme: Programme, rows: list[imports.Row], actor: User) -> list[int]:
     assert not any(r.problems for r in rows), "import only rows without problems"
-    # One INSERT for the lot, not an ORM object each: 10,000 rows take seconds, not minutes.
     now = clock.now()
     values = []
     for row in rows:
@@ -465,11 +464,8 @@ def import_rows(programme: Programme, rows: list[imports.Row], actor: User) -> l
             "created_by_id": actor.id, "created_at": now, "updated_at": now, "version": 1,
             "completed_at": now if done else None, "completed_by_id": actor.id if done else None,
         })
-    ids = db.session.scalars(
-        insert(Action).returning(Action.id, sort_by_parameter_order=True), values).all()
-    audit.created_many(Action, ids, programme_id=programme.id, actor=actor,
-                       summaries=[f"Action created: {v['title']}" for v in values])
-    return ids
+    return audit.create_many(Action, values, programme_id=programme.id, actor=actor,
+                             name=Action.title, summary=lambda title: f"Action created: {title}")
 
 
 def page_options() -> tuple:

@@ -60,11 +60,19 @@ def update_workstream(workstream: Workstream, *, seen_version, actor: User, **va
     return audit.updated(workstream, values, seen_version, actor, fields=WORKSTREAM_FIELDS)
 
 
+def achieved_on(status: MilestoneStatus, day: date | None) -> date | None:
+    """Only an achieved milestone keeps the date it was achieved."""
+    return day if status == MilestoneStatus.ACHIEVED else None
+
+
+def _milestone_summary(title: str) -> str:
+    return f"Milestone created: {title}"
+
+
 def create_milestone(programme: Programme, actor: User | None, **values) -> Milestone:
     milestone = Milestone(programme_id=programme.id, **values)
-    if milestone.status != MilestoneStatus.ACHIEVED:
-        milestone.achieved_on = None
-    audit.created(milestone, actor, summary=f"Milestone created: {milestone.title}")
+    milestone.achieved_on = achieved_on(milestone.status, milestone.achieved_on)
+    audit.created(milestone, actor, summary=_milestone_summary(milestone.title))
     return milestone
 
 
@@ -110,14 +118,26 @@ def check_milestone_import(rows: list[imports.Row], programme_id: int) -> None:
 
 def import_milestones(programme: Programme, rows: list[imports.Row], actor: User) -> int:
     assert not any(r.problems for r in rows), "import only rows without problems"
+    now = clock.now()
+    values = []
     for row in rows:
-        create_milestone(programme, actor, **row.parsed)
-    return len(rows)
+        parsed = row.parsed
+        status = parsed.get("status") or MilestoneStatus.PLANNED
+        workstream = parsed.get("workstream")
+        values.append({
+            "programme_id": programme.id, "title": parsed["title"],
+            "target_date": parsed["target_date"], "status": status,
+            "achieved_on": achieved_on(status, parsed.get("achieved_on")),
+            "workstream_id": workstream.id if workstream else None,
+            "notes": parsed.get("notes", ""), "created_at": now, "updated_at": now, "version": 1,
+        })
+    return len(audit.create_many(Milestone, values, programme_id=programme.id, actor=actor,
+                                 name=Milestone.title, summary=_milestone_summary))
 
 
 def update_milestone(milestone: Milestone, *, seen_version, actor: User, **values) -> bool:
-    if values.get("status", milestone.status) != MilestoneStatus.ACHIEVED:
-        values["achieved_on"] = None
+    values["achieved_on"] = achieved_on(values.get("status", milestone.status),
+                                        values.get("achieved_on", milestone.achieved_on))
     return audit.updated(milestone, values, seen_version, actor, fields=MILESTONE_FIELDS)
 
 
