@@ -329,6 +329,28 @@ def test_staff_import_previews_then_saves_every_row(client, signed_in, programme
         ("Bo", "bo@x.gov.uk", "LAC", StaffRole.MANAGER, True)]
 
 
+def test_saving_a_staff_import_runs_a_fixed_number_of_queries(client, signed_in, programme,
+                                                              count_queries):
+    from tracker import audit
+
+    signed_in(Role.LEAD)
+    team = _team(programme, name="LAC", staff=0)
+    db.session.commit()
+    counts = []
+    for n in (2, 200):
+        page = _upload(client, _csv(*(f"P{n}-{i},p{n}-{i}@x.gov.uk,LAC,Practitioner,"
+                                      for i in range(n)))).get_data(as_text=True)
+        with count_queries() as q:
+            assert client.post(f"{BASE}/staff/import", data=_confirm_form(page)).status_code == 302
+        counts.append(q.count)
+    assert counts[0] == counts[1]
+    assert len(team.staff) == 202
+    person = db.session.execute(select(StaffMember).where(
+        StaffMember.email == "p200-7@x.gov.uk")).scalar_one()
+    assert [e.summary for e in audit.history("staff_member", person.id)] == [
+        "Added P200-7 to LAC"]
+
+
 def test_staff_import_names_each_rows_problem_and_saves_nothing(client, signed_in, programme):
     signed_in(Role.LEAD)
     _team(programme, name="LAC", staff=1)

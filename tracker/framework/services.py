@@ -264,8 +264,12 @@ def add_staff(team: FrameworkTeam, actor: User | None, *, name: str, email: str,
     person = StaffMember(programme_id=team.programme_id, team=team, name=name,
                          email=normalise_email(email), role=role, is_champion=is_champion,
                          added_on=added_on or clock.today())
-    audit.created(person, actor, summary=f"Added {name} to {team.name}")
+    audit.created(person, actor, summary=_added_summary(name, team))
     return person
+
+
+def _added_summary(name: str, team: FrameworkTeam) -> str:
+    return f"Added {name} to {team.name}"
 
 
 def update_staff(person: StaffMember, values: dict, actor: User | None) -> bool:
@@ -419,9 +423,21 @@ def check_staff_import(rows: list[imports.Row], programme: Programme) -> None:
 
 def import_staff(rows: list[imports.Row], actor: User | None) -> int:
     assert not any(r.problems for r in rows), "import only rows without problems"
+    if not rows:
+        return 0
+    today = clock.today()
+    values, summaries = [], {}
     for row in rows:
-        add_staff(actor=actor, **row.parsed)
-    return len(rows)
+        person, team = row.parsed, row.parsed["team"]
+        email = normalise_email(person["email"])
+        values.append({"programme_id": team.programme_id, "team_id": team.id,
+                       "name": person["name"], "email": email, "role": person["role"],
+                       "is_champion": person.get("is_champion", False), "added_on": today})
+        summaries[email] = _added_summary(person["name"], team)
+    # Each new row named by its email, unique in the register (the check refused repeats).
+    return len(audit.create_many(StaffMember, values, programme_id=values[0]["programme_id"],
+                                 actor=actor, name=StaffMember.email,
+                                 summary=summaries.__getitem__))
 
 
 # -- fidelity --------------------------------------------------------------------------------------
