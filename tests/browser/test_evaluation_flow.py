@@ -25,7 +25,7 @@ def test_lead_opens_a_round_and_a_practitioner_answers_it(page, browser, live_se
     expect(page.locator("h1")).to_have_text("Time 1, practice group")
     assert_accessible(page, "evaluation-round")
     # The page shows the link as it will be emailed; here it is opened on the test's server.
-    link = "/questionnaire/" + page.locator(".app-break-anywhere a").get_attribute(
+    link = "/questionnaire/" + page.locator(".app-wrap-anywhere a").get_attribute(
         "href").split("/questionnaire/", 1)[1]
 
     # The practitioner: another browser, no account.
@@ -51,7 +51,7 @@ def test_lead_opens_a_round_and_a_practitioner_answers_it(page, browser, live_se
         answer.click("button:has-text('Save and come back later')")
         expect(answer.locator("h1")).to_have_text("Your answers have been saved")
         assert_accessible(answer, "evaluation-saved")
-        answer.goto("/questionnaire/" + answer.locator(".app-break-anywhere a").get_attribute(
+        answer.goto("/questionnaire/" + answer.locator(".app-wrap-anywhere a").get_attribute(
             "href").split("/questionnaire/", 1)[1])
         expect(answer.locator("#research-awareness-2")).to_be_checked()
         answer.click("button:has-text('Save and continue')")
