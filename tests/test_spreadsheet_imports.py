@@ -17,8 +17,8 @@ from tracker.actions import services as actions
 from tracker.extensions import db
 from tracker.models import (
     Action,
-    AuditEvent,
     ActionStatus,
+    AuditEvent,
     EngagementLevel,
     Milestone,
     MilestoneStatus,
