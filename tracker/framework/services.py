@@ -425,17 +425,15 @@ def import_staff(rows: list[imports.Row], actor: User | None) -> int:
     assert not any(r.problems for r in rows), "import only rows without problems"
     if not rows:
         return 0
-    today = clock.today()
     values, summaries = [], {}
     for row in rows:
-        person, team = row.parsed, row.parsed["team"]
-        email = normalise_email(person["email"])
-        values.append({"programme_id": team.programme_id, "team_id": team.id,
-                       "name": person["name"], "email": email, "role": person["role"],
-                       "is_champion": person.get("is_champion", False), "added_on": today})
-        summaries[email] = _added_summary(person["name"], team)
-    # Each new row named by its email, unique in the register (the check refused repeats).
-    return len(audit.create_many(StaffMember, values, programme_id=values[0]["programme_id"],
+        team, email = row.parsed["team"], normalise_email(row.parsed["email"])
+        values.append({**row.parsed, "email": email, "programme_id": team.programme_id})
+        summaries[email] = _added_summary(row.parsed["name"], team)
+    # Each new entry is named back by its email, unique in the register (the check refused
+    # repeats). Every row is in the one programme the import is for.
+    return len(audit.create_many(StaffMember, values,
+                                 programme_id=values[0]["programme_id"],
                                  actor=actor, name=StaffMember.email,
                                  summary=summaries.__getitem__))
 

@@ -60,7 +60,7 @@ def update_workstream(workstream: Workstream, *, seen_version, actor: User, **va
     return audit.updated(workstream, values, seen_version, actor, fields=WORKSTREAM_FIELDS)
 
 
-def achieved_on(status: MilestoneStatus, day: date | None) -> date | None:
+def achieved_on(status: MilestoneStatus | None, day: date | None) -> date | None:
     """Only an achieved milestone keeps the date it was achieved."""
     return day if status == MilestoneStatus.ACHIEVED else None
 
@@ -118,19 +118,9 @@ def check_milestone_import(rows: list[imports.Row], programme_id: int) -> None:
 
 def import_milestones(programme: Programme, rows: list[imports.Row], actor: User) -> int:
     assert not any(r.problems for r in rows), "import only rows without problems"
-    now = clock.now()
-    values = []
-    for row in rows:
-        parsed = row.parsed
-        status = parsed.get("status") or MilestoneStatus.PLANNED
-        workstream = parsed.get("workstream")
-        values.append({
-            "programme_id": programme.id, "title": parsed["title"],
-            "target_date": parsed["target_date"], "status": status,
-            "achieved_on": achieved_on(status, parsed.get("achieved_on")),
-            "workstream_id": workstream.id if workstream else None,
-            "notes": parsed.get("notes", ""), "created_at": now, "updated_at": now, "version": 1,
-        })
+    values = [{**row.parsed, "programme_id": programme.id,
+               "achieved_on": achieved_on(row.parsed.get("status"), row.parsed.get("achieved_on"))}
+              for row in rows]
     return len(audit.create_many(Milestone, values, programme_id=programme.id, actor=actor,
                                  name=Milestone.title, summary=_milestone_summary))
 

@@ -183,23 +183,11 @@ def check_stakeholder_import(rows: list[imports.Row], authority_id: int) -> None
             row.parsed["contact_owner"] = members.find(row, "contact_owner", said)
 
 
-# What an imported row leaves out: the register's columns a file need not have.
-_IMPORT_DEFAULTS = {"organisation": "", "benefits": "", "resistance": "", "mitigation": "",
-                    "needs_to_know": "", "channels": ""}
-
-
 def import_stakeholders(programme: Programme, rows: list[imports.Row], actor: User) -> int:
     assert not any(r.problems for r in rows), "import only rows without problems"
-    now = clock.now()
-    values = []
-    for row in rows:
-        parsed = dict(row.parsed)
-        owner = parsed.pop("contact_owner", None)
-        values.append({**_IMPORT_DEFAULTS, **parsed, "programme_id": programme.id,
-                       "contact_owner_id": owner.id if owner else None,
-                       "created_at": now, "updated_at": now, "version": 1})
-    return len(audit.create_many(Stakeholder, values, programme_id=programme.id, actor=actor,
-                                 name=Stakeholder.name, summary=_added_summary))
+    return len(audit.create_many(
+        Stakeholder, [{**row.parsed, "programme_id": programme.id} for row in rows],
+        programme_id=programme.id, actor=actor, name=Stakeholder.name, summary=_added_summary))
 
 
 def update_stakeholder(stakeholder: Stakeholder, *, seen_version: int | None, actor: User,
