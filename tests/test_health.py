@@ -274,6 +274,61 @@ def test_people_gone(programme, authority, member, create_user):
     assert champion
 
 
+def test_open_actions_and_those_whose_owner_has_gone_are_counted_per_programme(
+        programme, member, create_user, create_authority, add_member):
+    """Gone: not a member of the authority any more, deactivated, or only an observer. An
+    owner named without an account is nobody's to lose; done work does not count."""
+    def owned_by(owner=None, status=None, where=programme):
+        action = actions.create_action(where, title="Work", actor=None, owner=owner,
+                                       owner_name="" if owner else "Head of Commissioning")
+        if status:
+            action.status = status
+    from tracker.models import ActionStatus, Programme
+
+    inactive, former = member(Role.STEERING), create_user()
+    inactive.active = False
+    owned_by(member(Role.STEERING))
+    owned_by()
+    owned_by(former)
+    owned_by(inactive, ActionStatus.IN_PROGRESS)
+    owned_by(member(Role.OBSERVER))
+    owned_by(former, ActionStatus.DONE)
+    elsewhere = create_authority("Elsewhere Council", slug="elsewhere")
+    add_member(former, elsewhere, Role.STEERING)
+    other = db.session.execute(select(Programme).where(Programme.authority_id == elsewhere.id)
+                               ).scalar_one()
+    owned_by(former, where=other)
+    db.session.flush()
+
+    found = services.assess_all([("testshire", programme), ("elsewhere", other)], TODAY)
+    assert found[programme.id].figures.open_actions == 5
+    assert found[other.id].figures.open_actions == 1
+    assert {s.key: s.sentence for s in found[programme.id].judgement.signals}[
+        "orphaned_actions"] == "3 open actions are owned by someone who is no longer a member"
+    assert "orphaned_actions" not in {s.key for s in found[other.id].judgement.signals}
+
+
+def test_programmes_judged_together_each_keep_their_own_stalled_days(
+        programme, create_authority, create_user):
+    from tracker.models import Programme
+
+    quick = db.session.execute(select(Programme).where(
+        Programme.authority_id == create_authority("Quick Council", slug="quick").id)
+    ).scalar_one()
+    services.update_thresholds(quick, {"stalled_action_days": 14}, seen_version=None,
+                               actor=create_user())
+    for where in (programme, quick):
+        action = actions.create_action(where, title="Quiet", actor=None, owner_name="X")
+        db.session.flush()
+        db.session.execute(update(Action).where(Action.id == action.id)
+                           .values(updated_at=NOW - timedelta(days=20)))
+
+    found = services.assess_all([("testshire", programme), ("quick", quick)], TODAY)
+    keys = {pid: {s.key for s in a.judgement.signals} for pid, a in found.items()}
+    assert "stalled_actions" in keys[quick.id]
+    assert "stalled_actions" not in keys[programme.id]
+
+
 def test_outcome_figures_missing_for_the_last_complete_quarter(programme):
     from tracker.models import FinancialQuarter
     from tracker.outcomes import services as outcomes

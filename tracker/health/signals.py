@@ -25,13 +25,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
-    DateTime,
     and_,
     bindparam,
     case,
     exists,
     func,
-    literal,
     or_,
     select,
     union_all,
@@ -110,6 +108,9 @@ class Figures:
     planned_days: int = 0
     open_actions: int = 0
     overdue_actions: int = 0
+    # Open actions owned by someone who is no longer a member (left, deactivated, or only an
+    # observer now): counted in the same pass as the open actions.
+    orphaned_actions: int = 0
     milestones: int = 0
     milestones_red: int = 0
 
@@ -206,15 +207,30 @@ def _task_counts_query():
 
 
 @_prebuilt
-def _action_counts_query():
-    """(programme, "open" or "overdue", count): two counts each read from an index alone (a
-    CASE over every open action would read the rows)."""
-    open_actions = (Action.programme_id.in_(_IDS), Action.status.in_(OPEN))
-    return union_all(
-        select(Action.programme_id, literal("open"), func.count())
-        .where(*open_actions).group_by(Action.programme_id),
-        select(Action.programme_id, literal("overdue"), func.count())
-        .where(*open_actions, Action.due_date < _TODAY).group_by(Action.programme_id))
+def _open_actions_query():
+    """(programme, open actions, open actions whose owner has gone), from one walk of the
+    (programme, status, owner) index: open actions are counted per owner first, then each
+    owner is checked once, not each action."""
+    owned = (select(Action.programme_id, Action.owner_id, func.count().label("n"))
+             .where(Action.programme_id.in_(_IDS), Action.status.in_(OPEN))
+             .group_by(Action.programme_id, Action.status, Action.owner_id).subquery())
+    member = exists().where(Membership.user_id == owned.c.owner_id,
+                            Membership.authority_id == Programme.authority_id,
+                            Membership.role != Role.OBSERVER)
+    gone = and_(owned.c.owner_id.is_not(None), or_(~member, User.active.is_(False)))
+    return (select(owned.c.programme_id, func.sum(owned.c.n),
+                   func.sum(case((gone, owned.c.n), else_=0)))
+            .join(Programme, Programme.id == owned.c.programme_id)
+            .outerjoin(User, User.id == owned.c.owner_id)
+            .group_by(owned.c.programme_id))
+
+
+@_prebuilt
+def _overdue_actions_query():
+    return (select(Action.programme_id, func.count())
+            .where(Action.programme_id.in_(_IDS), Action.status.in_(OPEN),
+                   Action.due_date < _TODAY)
+            .group_by(Action.programme_id))
 
 
 @_prebuilt
@@ -225,7 +241,7 @@ def _milestone_counts_query():
 
 
 def gather_figures(ctx: Context) -> dict[int, Figures]:
-    """Four grouped queries for every programme in the context."""
+    """Five grouped queries for every programme in the context."""
     ids, today = ctx.ids, ctx.today
     out = {p.id: Figures(p.current_phase) for p in ctx.programmes}
     if not ids:
@@ -245,11 +261,10 @@ def gather_figures(ctx: Context) -> dict[int, Figures]:
         f.applicable += count
         if status == TaskStatus.DONE:
             f.done += count
-    for pid, which, count in db.session.execute(_action_counts_query(), params).all():
-        if which == "open":
-            out[pid].open_actions = count
-        else:
-            out[pid].overdue_actions = count
+    for pid, count, orphaned in db.session.execute(_open_actions_query(), params).all():
+        out[pid].open_actions, out[pid].orphaned_actions = int(count), int(orphaned)
+    for pid, count in db.session.execute(_overdue_actions_query(), params).all():
+        out[pid].overdue_actions = count
     for pid, total, red in db.session.execute(_milestone_counts_query(), params).all():
         out[pid].milestones, out[pid].milestones_red = total, int(red or 0)
     return out
@@ -491,19 +506,23 @@ def stalled_actions(ctx: Context) -> dict[int, list[Signal]]:
         return {}
     out = {}
     cutoffs = {pid: ctx.thresholds[pid]["stalled_action_days"] for pid in ctx.ids}
-    # Counted in SQL, each programme against its own cut-off: stalled when neither the action
-    # changed nor a note was written on it since then (the (programme, status, updated, noted)
-    # index alone).
+    # Stalled when neither the action changed nor a note was written on it since the cut-off:
+    # counted from the (programme, status, updated, noted) index alone. Programmes sharing a
+    # cut-off (most keep the default) are counted together, each cut-off a plain comparison
+    # rather than a CASE worked out for every open action.
     now = clock.now()
-    cutoff = case({pid: literal(now - timedelta(days=days), DateTime())
-                   for pid, days in cutoffs.items()}, value=Action.programme_id)
-    latest = now - timedelta(days=min(cutoffs.values()))
-    counts = dict(db.session.execute(
+    sharing: dict[int, list[int]] = defaultdict(list)
+    for pid, days in cutoffs.items():
+        sharing[days].append(pid)
+    counts_by_cutoff = [
         select(Action.programme_id, func.count())
-        .where(Action.programme_id.in_(ctx.ids), Action.status.in_(OPEN),
-               Action.updated_at < latest, Action.updated_at < cutoff,
+        .where(Action.programme_id.in_(pids), Action.status.in_(OPEN),
+               Action.updated_at < cutoff,
                or_(Action.noted_at.is_(None), Action.noted_at < cutoff))
         .group_by(Action.programme_id)
+        for pids, cutoff in ((pids, now - timedelta(days=days)) for days, pids in sharing.items())]
+    counts = dict(db.session.execute(
+        union_all(*counts_by_cutoff) if len(counts_by_cutoff) > 1 else counts_by_cutoff[0]
     ).all())
     for pid, n in counts.items():
         out[pid] = [Signal(
@@ -523,8 +542,6 @@ def people_gone(ctx: Context) -> dict[int, list[Signal]]:
     for authority_id, role in db.session.execute(
             _lead_roles_query(), {"ids": list(authority_of.values())}).all():
         roles[authority_id].add(role)
-    orphaned = {pid: int(n) for pid, n in db.session.execute(
-        _orphaned_query(), {"ids": ctx.ids}).all()}
     out: dict[int, list[Signal]] = defaultdict(list)
     for pid, authority_id in authority_of.items():
         if Role.LEAD not in roles[authority_id]:
@@ -536,8 +553,8 @@ def people_gone(ctx: Context) -> dict[int, list[Signal]]:
             out[pid].append(Signal("no_champion", WARNING,
                                    "No practice champion is a member any more",
                                    ctx.link(pid, "meetings.groups")))
-        if orphaned.get(pid):
-            n = orphaned[pid]
+        n = ctx.figures[pid].orphaned_actions
+        if n:
             out[pid].append(Signal(
                 "orphaned_actions", WARNING,
                 f"{_plural(n, 'open action')} {'is' if n == 1 else 'are'} owned by someone who "
@@ -554,24 +571,6 @@ def _lead_roles_query():
             .where(Membership.authority_id.in_(_IDS),
                    Membership.role.in_([Role.LEAD, Role.CHAMPION]), User.active.is_(True))
             .distinct())
-
-
-@_prebuilt
-def _orphaned_query():
-    # Open actions counted per owner first, then each owner checked once, not each action.
-    # Grouped in the order of the (programme, status, owner) index, so counting needs no sort.
-    owned = (select(Action.programme_id, Action.owner_id, func.count().label("n"))
-             .where(Action.programme_id.in_(_IDS), Action.status.in_(OPEN),
-                    Action.owner_id.is_not(None))
-             .group_by(Action.programme_id, Action.status, Action.owner_id).subquery())
-    member = exists().where(Membership.user_id == owned.c.owner_id,
-                            Membership.authority_id == Programme.authority_id,
-                            Membership.role != Role.OBSERVER)
-    return (select(owned.c.programme_id, func.sum(owned.c.n))
-            .join(Programme, Programme.id == owned.c.programme_id)
-            .join(User, User.id == owned.c.owner_id)
-            .where(or_(~member, User.active.is_(False)))
-            .group_by(owned.c.programme_id))
 
 
 def engagements_overdue(ctx: Context) -> dict[int, list[Signal]]:
