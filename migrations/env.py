@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from tracker import sqlite
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -96,8 +98,12 @@ def run_migrations_online():
             **conf_args
         )
 
+        migrations = context.get_context()
+        before = migrations.get_current_heads()
         with context.begin_transaction():
             context.run_migrations()
+        if migrations.get_current_heads() != before:
+            sqlite.keep_statistics_whole(connection)
 
 
 if context.is_offline_mode():

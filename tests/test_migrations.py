@@ -141,3 +141,45 @@ def test_milestones_made_before_they_kept_a_change_time_count_as_changed_at_the_
             changed = conn.execute(text("SELECT updated_at FROM milestone")).scalar_one()
         db.engine.dispose()
     assert before <= datetime.fromisoformat(changed) <= after
+
+
+def _statistics(path) -> set[str] | None:
+    """The indexes SQLite holds statistics for, or None when it was never analysed."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+            return None
+        found = {idx for (idx,) in conn.execute("SELECT idx FROM sqlite_stat1")}
+    conn.close()
+    return found
+
+
+@pytest.mark.parametrize("analysed", [True, False])
+def test_an_analysed_sqlite_database_has_statistics_for_the_indexes_a_migration_adds(
+        tmp_path, analysed):
+    """SQLite plans with an index that has no statistics, beside indexes that have them, as if
+    it were very selective: counting open actions read every one of them rather than an index.
+    A database never analysed has none for any index, and is left so."""
+    import sqlite3
+
+    path = tmp_path / "s.db"
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        upgrade(revision="043ed6ab94cf")  # before the stalled actions' index gained noted_at
+        db.engine.dispose()
+        with sqlite3.connect(path) as conn:
+            conn.execute(
+                "INSERT INTO action (programme_id, title, details, owner_name, status, "
+                "dropped_reason, created_at, updated_at, version) VALUES "
+                "(1, 'Book the room', '', 'X', 'open', '', '2026-01-01', '2026-01-01', 1)")
+            if analysed:
+                conn.execute("ANALYZE")
+        conn.close()
+        upgrade(revision="heads")
+        db.engine.dispose()
+    found = _statistics(path)
+    if analysed:
+        assert "ix_action_programme_status_updated" in found
+    else:
+        assert found is None

@@ -57,6 +57,19 @@ def _on_begin(connection) -> None:
         raw.isolation_level = ""
 
 
+def keep_statistics_whole(connection) -> None:
+    """After migrations: a database someone analysed gets statistics for the indexes the
+    migrations added. SQLite plans with an index that has none, beside indexes that have them,
+    as if it were very selective (counting open actions read every one rather than an index).
+    A database never analysed has none for any index and plans well; it is left so."""
+    if connection.dialect.name != "sqlite":
+        return
+    if connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
+
+
 def init() -> None:
     """Listen on every engine; idempotent, so app factories may call it each time."""
     if not event.contains(Engine, "connect", _on_connect):
