@@ -259,6 +259,31 @@ def test_an_action_stalls_after_thirty_days_without_a_note_or_change(programme):
     assert "stalled_actions" not in signals(programme)
 
 
+def test_only_open_work_changed_or_noted_lately_keeps_actions_from_stalling(programme):
+    """Stalled actions are the open ones less those changed or noted since the cut-off: work
+    finished, dropped or noted lately must not be taken off the count."""
+    from tracker.models import ActionStatus
+
+    def action(status, *, changed_days_ago, noted_days_ago=None):
+        made = actions.create_action(programme, title="Work", actor=None, owner_name="X")
+        db.session.flush()
+        if noted_days_ago is not None:
+            db.session.add(ActionNote(action_id=made.id, text="Chased",
+                                      at=NOW - timedelta(days=noted_days_ago)))
+            db.session.flush()
+        db.session.execute(update(Action).where(Action.id == made.id).values(
+            status=status, updated_at=NOW - timedelta(days=changed_days_ago)))
+
+    action(ActionStatus.OPEN, changed_days_ago=40)
+    action(ActionStatus.IN_PROGRESS, changed_days_ago=45, noted_days_ago=35)
+    action(ActionStatus.OPEN, changed_days_ago=2)
+    action(ActionStatus.IN_PROGRESS, changed_days_ago=40, noted_days_ago=3)
+    action(ActionStatus.DONE, changed_days_ago=1)
+    action(ActionStatus.DROPPED, changed_days_ago=40, noted_days_ago=1)
+    assert signals(programme)["stalled_actions"].sentence == (
+        "2 open actions have had no note or change for 30 days")
+
+
 def test_people_gone(programme, authority, member, create_user):
     lead, champion = member(Role.LEAD), member(Role.CHAMPION)
     assert not {"no_lead", "no_champion"} & set(signals(programme))

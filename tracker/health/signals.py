@@ -506,25 +506,32 @@ def stalled_actions(ctx: Context) -> dict[int, list[Signal]]:
         return {}
     out = {}
     cutoffs = {pid: ctx.thresholds[pid]["stalled_action_days"] for pid in ctx.ids}
-    # Stalled when neither the action changed nor a note was written on it since the cut-off:
-    # counted from the (programme, status, updated, noted) index alone. Programmes sharing a
-    # cut-off (most keep the default) are counted together, each cut-off a plain comparison
-    # rather than a CASE worked out for every open action.
+    # Stalled: open, with neither a change nor a note since the cut-off. Counted as the open
+    # actions less those changed since, and those noted but not changed since: two ranges of
+    # indexes over the recent rows alone, where counting the stalled ones would read nearly
+    # every open action. Programmes sharing a cut-off (most keep the default) are counted
+    # together, each cut-off a plain comparison.
     now = clock.now()
     sharing: dict[int, list[int]] = defaultdict(list)
     for pid, days in cutoffs.items():
         sharing[days].append(pid)
-    counts_by_cutoff = [
-        select(Action.programme_id, func.count())
-        .where(Action.programme_id.in_(pids), Action.status.in_(OPEN),
-               Action.updated_at < cutoff,
-               or_(Action.noted_at.is_(None), Action.noted_at < cutoff))
-        .group_by(Action.programme_id)
-        for pids, cutoff in ((pids, now - timedelta(days=days)) for days, pids in sharing.items())]
-    counts = dict(db.session.execute(
-        union_all(*counts_by_cutoff) if len(counts_by_cutoff) > 1 else counts_by_cutoff[0]
-    ).all())
+    recent = []
+    for days, pids in sharing.items():
+        cutoff = now - timedelta(days=days)
+        for since in (Action.updated_at >= cutoff,
+                      and_(Action.noted_at >= cutoff, Action.updated_at < cutoff)):
+            recent.append(select(Action.programme_id, func.count())
+                          .where(Action.programme_id.in_(pids), Action.status.in_(OPEN), since)
+                          .group_by(Action.programme_id))
+    touched: dict[int, int] = defaultdict(int)
+    for pid, n in db.session.execute(union_all(*recent)).all():
+        touched[pid] += n
+    # Each statement sees the data as it is when it runs: on PostgreSQL work saved between
+    # the two could make the difference briefly negative.
+    counts = {pid: max(0, ctx.figures[pid].open_actions - touched[pid]) for pid in ctx.ids}
     for pid, n in counts.items():
+        if not n:
+            continue
         out[pid] = [Signal(
             "stalled_actions", WARNING,
             f"{_plural(n, 'open action')} {'has' if n == 1 else 'have'} had no note or change "

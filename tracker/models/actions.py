@@ -128,10 +128,12 @@ class Action(ProgrammeOwned, db.Model):
         Index("ix_action_owner_status_due", "owner_id", "status", "due_date"),
         # Health: open actions counted per owner (owners who have left), from the index alone.
         Index("ix_action_programme_status_owner", "programme_id", "status", "owner_id"),
-        # Open actions with no change and no note since a date (programme health's stalled
-        # actions), from the index alone.
-        Index("ix_action_programme_status_updated", "programme_id", "status", "updated_at",
-              "noted_at"),
+        # Open actions changed, or noted but not changed, since a date (programme health's
+        # stalled actions are the open ones less these), each a range over the recent rows of
+        # an index alone.
+        Index("ix_action_programme_status_updated", "programme_id", "status", "updated_at"),
+        Index("ix_action_programme_status_noted", "programme_id", "status", "noted_at",
+              "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
