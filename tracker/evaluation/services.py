@@ -97,23 +97,25 @@ def rounds(programme: Programme) -> list[EvaluationRound]:
 
 
 def counts(programme_ids: list[int], round_ids: list[int]) -> dict[int, RoundCounts]:
-    """Response counts per round, and the size of each round's group: two queries."""
+    """Response counts per round, and the size of each round's group: three queries, none
+    for no rounds (an authority that has not run one yet)."""
+    if not round_ids:
+        return {}
     per_round: dict[int, dict[str, int]] = defaultdict(lambda: {"sent": 0, "in_progress": 0})
-    if round_ids:
-        sent = EvaluationResponse.submitted_at.is_not(None)
-        # Someone who sent answers twice (the same matching code) is counted once.
-        for round_id, people, unsent in db.session.execute(
-            select(EvaluationResponse.round_id,
-                   func.count(distinct(case((sent, EvaluationResponse.matching_hash)))),
-                   func.count(case((~sent, 1))))
-            .where(EvaluationResponse.round_id.in_(round_ids))
-            .group_by(EvaluationResponse.round_id)
-        ):
-            per_round[round_id] = {"sent": people, "in_progress": unsent}
+    sent = EvaluationResponse.submitted_at.is_not(None)
+    # Someone who sent answers twice (the same matching code) is counted once.
+    for round_id, people, unsent in db.session.execute(
+        select(EvaluationResponse.round_id,
+               func.count(distinct(case((sent, EvaluationResponse.matching_hash)))),
+               func.count(case((~sent, 1))))
+        .where(EvaluationResponse.round_id.in_(round_ids))
+        .group_by(EvaluationResponse.round_id)
+    ):
+        per_round[round_id] = {"sent": people, "in_progress": unsent}
     sizes = group_sizes(programme_ids)
     rows = db.session.execute(select(EvaluationRound.id, EvaluationRound.programme_id,
                                      EvaluationRound.audience)
-                              .where(EvaluationRound.id.in_(round_ids))).all() if round_ids else []
+                              .where(EvaluationRound.id.in_(round_ids))).all()
     return {rid: RoundCounts(per_round[rid]["sent"], per_round[rid]["in_progress"],
                              sizes.get((pid, audience), 0)) for rid, pid, audience in rows}
 
