@@ -37,11 +37,30 @@ def _take_slug(_endpoint: str | None, values: dict[str, Any] | None) -> None:
 def _load_authority():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    row = member_of(g.authority_slug, current_user.id)
-    if row is None:
+    # From the memberships the header shows: one query for both.
+    membership = next((m for m in my_memberships() if m.authority.slug == g.authority_slug),
+                      None)
+    if membership is None:
         abort(404)
-    g.authority, g.membership, g.programme = row
+    g.authority, g.membership = membership.authority, membership
+    g.programme = g.my_programmes[membership.authority_id]
     return None
+
+
+def my_memberships() -> list[Membership]:
+    """The signed-in person's memberships by authority name, each authority's programme kept
+    beside them (g.my_programmes): loaded once per request, for the header and for the check
+    that the person belongs to the authority of the page."""
+    if "my_memberships" not in g:
+        rows = db.session.execute(
+            select(Membership, Programme)
+            .join(Programme, Programme.authority_id == Membership.authority_id)
+            .options(joinedload(Membership.authority))
+            .where(Membership.user_id == current_user.id)
+        ).all() if current_user.is_authenticated else []
+        g.my_memberships = sorted((m for m, _ in rows), key=lambda m: m.authority.name)
+        g.my_programmes = {p.authority_id: p for _, p in rows}
+    return g.my_memberships
 
 
 def member_of(slug: str, user_id: int) -> tuple[Authority, Membership, Programme] | None:

@@ -22,7 +22,6 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.utils import cached_property
 
@@ -30,9 +29,9 @@ from tracker import clock, markdown, money, validation
 from tracker.extensions import db, login_manager
 from tracker.forms import error_summary
 from tracker.links import external_url
-from tracker.models import ROLE_LABELS, Membership, User
+from tracker.models import ROLE_LABELS, User
 from tracker.permissions import Permission, can
-from tracker.tenancy import add_authority_slug
+from tracker.tenancy import add_authority_slug, my_memberships
 
 
 def _without_controls(values: ImmutableMultiDict) -> ImmutableMultiDict:
@@ -77,24 +76,6 @@ def _session_expired() -> bool:
         return True  # a cookie from before sessions were timed
     return (now - seen > timedelta(hours=config["SESSION_IDLE_HOURS"])
             or now - signed_in > timedelta(days=config["SESSION_MAX_DAYS"]))
-
-
-def my_memberships() -> list[Membership]:
-    """The signed-in person's authorities, loaded once per request for the header."""
-    if "my_memberships" not in g:
-        g.my_memberships = (
-            list(
-                db.session.execute(
-                    select(Membership)
-                    .options(joinedload(Membership.authority))
-                    .where(Membership.user_id == current_user.id)
-                ).scalars()
-            )
-            if current_user.is_authenticated
-            else []
-        )
-        g.my_memberships.sort(key=lambda m: m.authority.name)
-    return g.my_memberships
 
 
 def _note_writes(_connection, _cursor, statement, *_args) -> None:

@@ -27,7 +27,7 @@ from tracker.api.forms import TokenForm
 from tracker.extensions import db, limiter
 from tracker.links import external_url
 from tracker.models.api import hash_token
-from tracker.web import my_memberships
+from tracker.tenancy import my_memberships
 
 api_bp = ApiBlueprint("api", __name__, url_prefix="/api/v1",
                       description="Read-only: an authority's programme, as its members see it")

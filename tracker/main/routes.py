@@ -15,8 +15,7 @@ from tracker.meetings import minutes as meeting_minutes
 from tracker.models import Role
 from tracker.postcards import services as postcard_services
 from tracker.stakeholders import services as stakeholder_services
-from tracker.tenancy import authority_blueprint
-from tracker.web import my_memberships
+from tracker.tenancy import authority_blueprint, my_memberships
 
 bp = Blueprint("main", __name__)
 authority_bp = authority_blueprint("authority", __name__)

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from tracker import clock, imports
 from tracker.models import Role
 from tracker.portfolio import services
-from tracker.web import my_memberships
+from tracker.tenancy import my_memberships
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
 
