@@ -7,6 +7,7 @@ pass (send-due) over 100,000 actions with its time and peak memory.
     .venv/bin/python scripts/bench.py                      # national: 153 authorities
     .venv/bin/python scripts/bench.py --authorities 10     # a smaller data set
     .venv/bin/python scripts/bench.py --database-url postgresql://...   # on PostgreSQL
+    .venv/bin/python scripts/bench.py --compare-with postgresql://...   # SQLite against it
     .venv/bin/python scripts/bench.py --profile dashboard  # where one page spends its time
 
 Absolute times depend on the machine and whatever else it runs; compare the ratios. Data sets are
@@ -269,6 +270,10 @@ def _analyze(engine) -> None:
                                 else "ANALYZE"))
 
 
+def _kind(url: str) -> str:
+    return "PostgreSQL" if url.startswith("postgres") else "SQLite"
+
+
 def _holds_data_set(url: str, authorities: int) -> bool:
     """Whether the database already holds a data set of this size (built by an earlier run)."""
     from sqlalchemy import create_engine, text
@@ -398,30 +403,38 @@ def sign_in(port: int, email: str) -> str:
     return headers["Set-Cookie"].split(";")[0]
 
 
-def latency(port: int, cookies: dict, page_list, rounds: int) -> dict:
+def latency(targets: list[tuple[int, dict, list]], rounds: int) -> list[dict]:
     """Every page once per round, round after round, so noise from the machine falls on all of
-    them alike."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    timings = {name: [] for name, _, _ in page_list}
-    queries, statuses, etags = {}, {}, {}
+    them alike. `targets` are (port, cookies, pages) of servers of the same data set on
+    different databases: each request of a page to one is followed by the same request to the
+    next, so that the machine's changes of speed fall on them alike too."""
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                   for port, _, _ in targets]
+    timings = [{name: [] for name, _, _ in page_list} for _, _, page_list in targets]
+    queries = [{} for _ in targets]
+    statuses = [{} for _ in targets]
+    etags = [{} for _ in targets]
     for round_number in range(rounds + 2):  # two rounds to warm up
-        for name, who, path in page_list:
-            headers = {}
-            if path.endswith("#etag"):
-                path = path[:-5]
-                tag = etags.get(path)
-                headers = {"If-None-Match": tag} if tag else {}
-            started = time.perf_counter()
-            status, response_headers, _ = request(port, path, cookies.get(who, ""),
-                                                  headers=headers, connection=connection)
-            elapsed = (time.perf_counter() - started) * 1000
-            if response_headers.get("ETag"):
-                etags[path] = response_headers["ETag"]
-            statuses[name] = status
-            queries[name] = response_headers.get("X-Bench-Queries", "?")
-            if round_number >= 2:
-                timings[name].append(elapsed)
-    return {name: (queries[name], statuses[name], timings[name]) for name in timings}
+        for pages_at_once in zip(*(page_list for _, _, page_list in targets), strict=True):
+            for i, ((port, cookies, _), (name, who, path)) in enumerate(
+                    zip(targets, pages_at_once, strict=True)):
+                headers = {}
+                if path.endswith("#etag"):
+                    path = path[:-5]
+                    tag = etags[i].get(path)
+                    headers = {"If-None-Match": tag} if tag else {}
+                started = time.perf_counter()
+                status, response_headers, _ = request(port, path, cookies.get(who, ""),
+                                                      headers=headers, connection=connections[i])
+                elapsed = (time.perf_counter() - started) * 1000
+                if response_headers.get("ETag"):
+                    etags[i][path] = response_headers["ETag"]
+                statuses[i][name] = status
+                queries[i][name] = response_headers.get("X-Bench-Queries", "?")
+                if round_number >= 2:
+                    timings[i][name].append(elapsed)
+    return [{name: (queries[i][name], statuses[i][name], timings[i][name])
+             for name in timings[i]} for i in range(len(targets))]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -536,6 +549,10 @@ def main() -> None:
                                                "benchmark built before with the same size, "
                                                "reused (default: SQLite files in "
                                                "instance/bench/)")
+    parser.add_argument("--compare-with", metavar="DATABASE_URL",
+                        help="a second database (e.g. PostgreSQL, empty or built before) whose "
+                             "pages are timed in the same run, each request alternating with "
+                             "the first database's, and compared with it")
     parser.add_argument("--rounds", type=int, default=40, help="requests per page for p50/p95")
     parser.add_argument("--seconds", type=float, default=10, help="per throughput measurement")
     parser.add_argument("--send-due-actions", type=int, default=100_000)
@@ -559,33 +576,62 @@ def main() -> None:
     if fresh:
         print(f"Building {args.authorities} authorities x {args.actions} actions (seed {args.seed})")
         build(url, args.authorities, args.actions, args.seed)
+    if args.compare_with and not _holds_data_set(args.compare_with, args.authorities):
+        print(f"Building the same data set on {_kind(args.compare_with)}")
+        build(args.compare_with, args.authorities, args.actions, args.seed)
     if args.profile:
         profile(url, args.profile, 20)
         return
 
     ids = bench_people(url)
-    print(f"\nData: {args.authorities} authorities x {args.actions} actions; "
-          f"{'PostgreSQL' if url.startswith('postgres') else 'SQLite'}; "
+    print(f"\nData: {args.authorities} authorities x {args.actions} actions; {_kind(url)}; "
           f"{os.cpu_count()} CPUs (load average now {os.getloadavg()[0]:.1f})")
     if "latency" not in args.skip:
-        server = Server(url, 1, args.port)
+        databases = [(url, ids, args.port)]
+        if args.compare_with:
+            databases.append((args.compare_with, bench_people(args.compare_with), args.port + 2))
+        servers = []
         try:
-            cookies = {"lead": sign_in(args.port, ids["lead"][0]),
-                       "consultant": sign_in(args.port, ids["consultant"][0])}
-            chosen = [p for p in pages(ids) if p[2] == "/bench/bare"
-                      or (args.pages or "").lower() in p[0].lower()]
-            results = latency(args.port, cookies, chosen, args.rounds)
+            targets = []
+            for database, people, port in databases:
+                servers.append(Server(database, 1, port))
+                cookies = {"lead": sign_in(port, people["lead"][0]),
+                           "consultant": sign_in(port, people["consultant"][0])}
+                targets.append((port, cookies, [
+                    p for p in pages(people) if p[2] == "/bench/bare"
+                    or (args.pages or "").lower() in p[0].lower()]))
+            found = latency(targets, args.rounds)
         finally:
-            server.stop()
+            for server in servers:
+                server.stop()
+        results = found[0]
         bare50 = statistics.median(results["bare endpoint (one query)"][2])
         bare95 = percentile(results["bare endpoint (one query)"][2], .95)
-        print(f"\nLatency, gunicorn 1 worker, {args.rounds} requests a page\n")
-        print(f"| {'page':<40} | status | queries | p50 ms | p95 ms | x bare p50 | x bare p95 |")
-        print(f"| {'-' * 40} | --- | --- | --- | --- | --- | --- |")
-        for name, (count, status, times) in results.items():
-            p50, p95 = statistics.median(times), percentile(times, .95)
-            print(f"| {name:<40} | {status} | {count} | {p50:.1f} | {p95:.1f} | "
-                  f"{p50 / bare50:.1f} | {p95 / bare95:.1f} |")
+        if not args.compare_with:
+            print(f"\nLatency, gunicorn 1 worker, {args.rounds} requests a page\n")
+            print(f"| {'page':<40} | status | queries | p50 ms | p95 ms | x bare p50 | "
+                  "x bare p95 |")
+            print(f"| {'-' * 40} | --- | --- | --- | --- | --- | --- |")
+            for name, (count, status, times) in results.items():
+                p50, p95 = statistics.median(times), percentile(times, .95)
+                print(f"| {name:<40} | {status} | {count} | {p50:.1f} | {p95:.1f} | "
+                      f"{p50 / bare50:.1f} | {p95 / bare95:.1f} |")
+        else:
+            # Each server waits while the other answers, but not idle: its database's own
+            # processes go on working. These p95s are wider than a run of one database's;
+            # measure the targets' p95 without --compare-with.
+            first, second = _kind(url), _kind(args.compare_with)
+            print(f"\n{second} against {first}, gunicorn 1 worker each, each request "
+                  f"alternating between them, {args.rounds} a page\n")
+            print(f"| {'page':<40} | queries | {first} p50 / p95 ms | {second} p50 / p95 ms | "
+                  f"{second} / {first}, p50 |")
+            print(f"| {'-' * 40} | --- | --- | --- | --- |")
+            for name, (count, _status, times) in results.items():
+                other_count, _other_status, other = found[1][name]
+                p50, other50 = statistics.median(times), statistics.median(other)
+                print(f"| {name:<40} | {count} / {other_count} | {p50:.1f} / "
+                      f"{percentile(times, .95):.1f} | {other50:.1f} / "
+                      f"{percentile(other, .95):.1f} | {other50 / p50:.2f} |")
     if "throughput" not in args.skip:
         server = Server(url, 2, args.port)
         try:
