@@ -65,7 +65,9 @@ def my_memberships() -> list[Membership]:
 
 def member_of(slug: str, user_id: int) -> tuple[Authority, Membership, Programme] | None:
     """The authority with this slug, the person's membership of it and its programme, in one
-    query; None when there is no such authority or the person is not a member of it."""
+    query; None when there is no such authority or the person is not a member of it. For the
+    read API, whose token holder is not the session's user; pages find the same row among
+    my_memberships(), which the header loads anyway."""
     row = db.session.execute(
         select(Authority, Membership, Programme)
         .join(Membership, Membership.authority_id == Authority.id)
